@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def age_on(date_of_birth: date, today: date) -> int:
+    """Completed years of age on ``today``. Someone born on 29 February turns a year older on 1 March."""
+    years = today.year - date_of_birth.year
+    if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member. E-mail is the login. The date of birth is never stored: only when the age check passed."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("telephone number"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_teacher = models.BooleanField(_("teacher"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    age_verified_at = models.DateTimeField(_("age check passed"), null=True, blank=True)
+    trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    complimentary_pro_until = models.DateTimeField(
+        _("complimentary Pro until"),
+        null=True,
+        blank=True,
+        help_text=_("Pro access granted by staff without payment (faculty, reviewers, partners)."),
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def is_on_trial(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.trial_ends_at is not None and now < self.trial_ends_at

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from preceptor.accounts.models import User
+from preceptor.core.services import audit_event_record
+from preceptor.profiles.services import profile_create
+
+
+@transaction.atomic
+def account_create(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    now: datetime | None = None,
+    user: User | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create a member who passed the age check: start the free trial and an empty, private profile.
+
+    ``user`` may be an unsaved instance handed over by the sign-up form; otherwise a new one is made.
+    The date of birth is not an argument: callers check the age and only the time of the check is kept.
+    """
+    now = now or timezone.now()
+    user = user or User()
+    user.email = User.objects.normalize_email(email).lower()
+    user.full_name = full_name.strip()
+    user.is_staff = is_staff
+    user.is_superuser = is_superuser
+    user.date_joined = now
+    user.age_verified_at = now
+    user.trial_ends_at = now + timedelta(days=settings.TRIAL_DAYS)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    profile_create(user=user)
+    audit_event_record(
+        action="account.created",
+        actor=user,
+        subject=user,
+        target=user,
+        data={"trial_ends_at": user.trial_ends_at.isoformat()},
+    )
+    return user
+
+
+@transaction.atomic
+def account_update(*, user: User, full_name: str, phone: str) -> User:
+    changed = []
+    for name, value in (("full_name", full_name.strip()), ("phone", phone.strip())):
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if changed:
+        user.save(update_fields=changed)
+        # Field names only: the audit log must not become a second copy of the personal data.
+        audit_event_record(action="account.updated", actor=user, subject=user, target=user, data={"fields": changed})
+    return user
+
+
+@transaction.atomic
+def teacher_role_set(*, user: User, is_teacher: bool, actor: User | None) -> User:
+    if user.is_teacher != is_teacher:
+        user.is_teacher = is_teacher
+        user.save(update_fields=["is_teacher"])
+        audit_event_record(
+            action="role.teacher_granted" if is_teacher else "role.teacher_revoked",
+            actor=actor,
+            subject=user,
+            target=user,
+        )
+    return user
+
+
+@transaction.atomic
+def complimentary_pro_grant(*, user: User, until: datetime | None, actor: User | None) -> User:
+    """Grant (or with ``until=None`` end) Pro access without payment."""
+    user.complimentary_pro_until = until
+    user.save(update_fields=["complimentary_pro_until"])
+    audit_event_record(
+        action="membership.complimentary_set",
+        actor=actor,
+        subject=user,
+        target=user,
+        data={"until": until.isoformat() if until else None},
+    )
+    return user

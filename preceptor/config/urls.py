@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("preceptor.core.urls")),
+    path("", include("preceptor.privacy.urls")),
+    path("", include("preceptor.accounts.urls")),
+    path("", include("preceptor.profiles.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

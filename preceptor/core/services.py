@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from preceptor.core.models import AuditEvent
+
+
+def target_label(obj: models.Model | None) -> str:
+    if obj is None:
+        return ""
+    return f"{obj._meta.label}:{obj.pk}"
+
+
+def audit_event_record(
+    *,
+    action: str,
+    actor: Any = None,
+    subject: Any = None,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event. ``actor``/``subject`` accept a user, an anonymous user or None."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject=subject if getattr(subject, "is_authenticated", False) else None,
+        target=target_label(target),
+        data=data or {},
+    )

@@ -1,0 +1,144 @@
+"""The privacy registry: every app declares the personal data it holds.
+
+Each app with personal data has a ``privacy.py`` module with:
+
+- ``PERSONAL_DATA``: a list of :class:`PersonalData`, one per model (its own or a third-party model it
+  answers for);
+- ``export_user(user) -> dict``: everything the app holds about the member, as JSON-ready data;
+- ``erase_user(user) -> list[str]``: delete or pseudonymise per the declaration; returns what was kept
+  (and why) so the erasure answer can list it.
+
+Data export, erasure and the record of processing activities run over the registry. The test
+``test_every_model_with_personal_data_is_declared`` fails when a model that looks personal (a link to the
+user, an e-mail, an IP address, a name, phone or address field) is not declared here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+from typing import Any, Literal
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+Erasure = Literal["delete", "pseudonymise", "keep"]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    purpose: str
+    legal_basis: str
+    retention: str
+    erasure: Erasure
+    recipients: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+@dataclass(frozen=True)
+class AppPrivacy:
+    app_label: str
+    declarations: tuple[PersonalData, ...]
+    export_user: Callable[[Any], dict[str, Any]]
+    erase_user: Callable[[Any], list[str]]
+
+
+_NAME_FIELD = re.compile(
+    r"^((first|last|full|middle|given|family|display|legal)_name|(tele)?phone(_number)?|mobile"
+    r"|(street|postal|home|billing)_address|address|date_of_birth|birth_date|ip|ip_address|ip_prefix)$"
+)
+
+
+def looks_personal(model: type[models.Model]) -> list[str]:
+    """The fields that make a model look like it holds personal data (empty when it does not)."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    reasons: list[str] = []
+    if model is user_model:
+        reasons.append("is the user model")
+    for f in model._meta.get_fields():
+        if not getattr(f, "concrete", False):
+            continue
+        if f.is_relation and f.related_model is user_model:
+            reasons.append(f.name)
+        elif isinstance(f, models.EmailField | models.GenericIPAddressField):
+            reasons.append(f.name)
+        elif _NAME_FIELD.match(f.name):
+            reasons.append(f.name)
+    return reasons
+
+
+def _privacy_module(app_label: str) -> ModuleType | None:
+    config = apps.get_app_config(app_label)
+    try:
+        return import_module(f"{config.name}.privacy")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{config.name}.privacy":
+            raise
+        return None
+
+
+def registry() -> list[AppPrivacy]:
+    """Every app's declaration, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        module = _privacy_module(config.label)
+        if module is None:
+            continue
+        found.append(
+            AppPrivacy(
+                app_label=config.label,
+                declarations=tuple(module.PERSONAL_DATA),
+                export_user=module.export_user,
+                erase_user=module.erase_user,
+            )
+        )
+    return found
+
+
+def declared_models() -> set[type[models.Model]]:
+    return {d.model for app in registry() for d in app.declarations}
+
+
+def undeclared_models(candidates: Iterable[type[models.Model]]) -> dict[str, list[str]]:
+    """Models among ``candidates`` that look personal but no ``privacy.py`` declares."""
+    declared = declared_models()
+    missing = {}
+    for model in candidates:
+        reasons = looks_personal(model)
+        if reasons and model not in declared:
+            missing[model._meta.label] = reasons
+    return missing
+
+
+def export_user(user: Any) -> dict[str, dict[str, Any]]:
+    """One JSON-ready section per app."""
+    return {app.app_label: app.export_user(user) for app in registry()}
+
+
+def erase_user(user: Any) -> dict[str, list[str]]:
+    """Erase per the registry, in reverse app order so dependants go first; returns what each app kept."""
+    return {app.app_label: app.erase_user(user) for app in reversed(registry())}
+
+
+def row(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """A model instance's ``fields`` as JSON-ready values (dates as ISO 8601, files as their name)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, models.fields.files.FieldFile):
+            value = value.name or None
+        elif isinstance(value, models.Model):
+            value = value.pk
+        out[name] = value
+    return out

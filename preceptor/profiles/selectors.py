@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from preceptor.core.text import render_markdown
+from preceptor.profiles.models import Audience, Profile, Visibility
+
+
+@dataclass(frozen=True)
+class ShownField:
+    name: str
+    label: str
+    value: Any
+    visibility: str
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    profile: Profile
+    audience: Audience
+    fields: dict[str, ShownField]
+    viewer_is_owner: bool
+
+    @property
+    def full_name(self) -> str:
+        return self.profile.user.full_name
+
+
+def audience_of(profile: Profile, viewer: Any) -> Audience:
+    if getattr(viewer, "is_authenticated", False):
+        return "owner" if viewer.pk == profile.user_id else "member"
+    return "public"
+
+
+def profile_page(*, handle: str, viewer: Any, preview_as: Audience | None = None) -> ProfilePage | None:
+    """The profile at ``handle`` as ``viewer`` may see it, or None when it does not exist for them.
+
+    A hidden page does not exist for anyone but its owner. The owner may preview it as another audience.
+    """
+    profile = (
+        Profile.objects.select_related("user")
+        .filter(Q(handle__iexact=handle), user__is_active=True)
+        .first()
+    )
+    if profile is None:
+        return None
+    audience = audience_of(profile, viewer)
+    is_owner = audience == "owner"
+    if profile.is_hidden and not is_owner:
+        return None
+    if is_owner and preview_as in ("public", "member"):
+        audience = preview_as
+    fields = {}
+    for name in Profile.SHOWN_FIELDS:
+        visibility = profile.visibility_of(name)
+        raw = getattr(profile, name)
+        if not raw or not Visibility.allows(visibility, audience):
+            continue
+        value: Any = raw
+        if name == "profession":
+            value = profile.get_profession_display()
+        elif name == "bio":
+            value = render_markdown(raw)
+        label = Profile._meta.get_field(name).verbose_name
+        fields[name] = ShownField(name=name, label=str(label), value=value, visibility=visibility)
+    return ProfilePage(profile=profile, audience=audience, fields=fields, viewer_is_owner=is_owner)
+
+
+def avatar_visible(*, profile: Profile, viewer: Any) -> bool:
+    audience = audience_of(profile, viewer)
+    if profile.is_hidden and audience != "owner":
+        return False
+    return bool(profile.avatar) and Visibility.allows(profile.avatar_visibility, audience)

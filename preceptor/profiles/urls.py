@@ -1,0 +1,10 @@
+from django.urls import path
+
+from preceptor.profiles import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("u/<str:handle>/", views.profile_detail, name="detail"),
+    path("u/<str:handle>/photo.jpg", views.profile_avatar, name="avatar"),
+    path("settings/profile/", views.profile_edit, name="edit"),
+]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from preceptor.profiles.forms import ProfileForm
+from preceptor.profiles.models import Profile
+from preceptor.profiles.selectors import avatar_visible, profile_page
+from preceptor.profiles.services import profile_update
+
+
+@require_GET
+def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    preview = request.GET.get("as")
+    page = profile_page(
+        handle=handle, viewer=request.user, preview_as=preview if preview in ("public", "member") else None
+    )
+    if page is None:
+        raise Http404
+    response = render(request, "profiles/detail.html", {"page": page})
+    if page.audience != "public" or page.viewer_is_owner:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def profile_avatar(request: HttpRequest, handle: str) -> FileResponse:
+    profile = Profile.objects.filter(handle__iexact=handle, user__is_active=True).first()
+    if profile is None or not avatar_visible(profile=profile, viewer=request.user):
+        raise Http404
+    response = FileResponse(profile.avatar.open("rb"), content_type="image/jpeg")
+    public = profile.avatar_visibility == "public" and not profile.is_hidden
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = request.user.profile
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=Profile.objects.get(pk=profile.pk))
+        if form.is_valid():
+            profile_update(
+                profile=profile,
+                actor=request.user,
+                changes=form.changes(),
+                avatar=form.avatar_file,
+                remove_avatar=form.cleaned_data["remove_avatar"],
+            )
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("profiles:edit")
+        messages.error(request, _("Please correct the errors below. Nothing has been saved yet."))
+    else:
+        form = ProfileForm(instance=profile)
+    return render(request, "profiles/edit.html", {"form": form, "profile": profile})
