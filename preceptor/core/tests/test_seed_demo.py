@@ -1,0 +1,31 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from preceptor.accounts.models import User
+from preceptor.accounts.selectors import membership_for
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_four_demo_accounts_and_can_run_again(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    users = {u.email: u for u in User.objects.all()}
+    assert set(users) == {"learner@example.com", "pro@example.com", "teacher@example.com", "staff@example.com"}
+    assert all(u.check_password("preceptor-demo") for u in users.values())
+    assert EmailAddress.objects.filter(verified=True).count() == 4
+    assert membership_for(users["learner@example.com"]).status == "trial"
+    assert membership_for(users["pro@example.com"]).status == "pro"
+    assert users["teacher@example.com"].is_teacher
+    assert users["staff@example.com"].is_staff and users["staff@example.com"].is_superuser
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_when_debug_is_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refusing while DEBUG is off"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0
+    call_command("seed_demo", "--force")
+    assert User.objects.count() == 4
