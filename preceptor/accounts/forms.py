@@ -66,6 +66,7 @@ class SignupForm(AllauthSignupForm):
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail address")
         if "remember" in self.fields:
             self.fields["remember"].label = _("Remember me for 30 days")
             self.fields["remember"].help_text = _("Leave unticked on a shared computer.")

@@ -74,7 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, skipping titles such as "Dr." or "Prof."."""
+        names = [part for part in self.full_name.split() if not part.endswith(".")]
+        return names[0] if names else (self.full_name or self.email)
 
     def is_on_trial(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

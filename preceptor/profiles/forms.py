@@ -24,7 +24,7 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = list(EDITABLE_FIELDS)
         help_texts = {
-            "handle": _("Your page lives at /u/<address>/."),
+            "handle": _("Lower-case letters, digits and hyphens. Your page lives at /u/your-address/."),
             "bio": _("Plain text with a little Markdown: *italic*, **bold**, [links](https://…), lists."),
             "is_hidden": _("Nobody but you can open your page while it is hidden."),
             "website": _("Starts with https://"),

@@ -14,7 +14,7 @@ Audience = Literal["public", "member", "owner"]
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Everyone")
-    MEMBERS = "members", _("Signed-in members")
+    MEMBERS = "members", _("Members only")
     PRIVATE = "private", _("Only me")
 
     @staticmethod
