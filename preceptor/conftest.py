@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.utils import timezone
 from preceptor.accounts.models import User
 from preceptor.accounts.services import account_create, complimentary_pro_grant, teacher_role_set
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
 
 
 @pytest.fixture(autouse=True)
@@ -86,8 +87,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -115,10 +123,8 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed:
         for page in getattr(item, "_pages", []):
             ARTIFACTS.mkdir(exist_ok=True)
-            try:
+            with contextlib.suppress(Exception):  # best effort: the page may already be closed
                 page.screenshot(path=str(ARTIFACTS / f"{item.name}-failure.png"), full_page=True)
-            except Exception:  # noqa: S110 - best effort: the page may already be closed
-                pass
 
 
 @pytest.fixture

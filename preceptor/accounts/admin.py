@@ -29,5 +29,9 @@ class UserAdmin(BaseUserAdmin):
         changed = sorted(AUDITED_FIELDS & set(form.changed_data))
         if change and changed:
             audit_event_record(
-                action="account.roles_changed", actor=request.user, subject=obj, target=obj, data={"fields": changed}
+                action="account.roles_changed",
+                actor=request.user,
+                subject=obj,
+                target=obj,
+                data={"fields": changed},
             )

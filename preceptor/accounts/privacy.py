@@ -31,7 +31,11 @@ PERSONAL_DATA = [
         legal_basis="Contract (GDPR art. 6(1)(b))",
         retention="Life of the account; on erasure the row becomes a tombstone with no name or address.",
         erasure="pseudonymise",
-        recipients=("Preceptor staff", "E-mail delivery provider (processor)", "Hosting provider (processor)"),
+        recipients=(
+            "Preceptor staff",
+            "E-mail delivery provider (processor)",
+            "Hosting provider (processor)",
+        ),
     ),
     PersonalData(
         model=EmailAddress,

@@ -24,6 +24,4 @@ def account(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please correct the errors below. Nothing has been saved yet."))
     else:
         form = AccountForm(instance=user)
-    return render(
-        request, "accounts/account.html", {"form": form, "membership": membership_for(user)}
-    )
+    return render(request, "accounts/account.html", {"form": form, "membership": membership_for(user)})

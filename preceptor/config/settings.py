@@ -150,7 +150,10 @@ TRIAL_DAYS = env_int("TRIAL_DAYS", 7, minimum=0)
 MINIMUM_AGE = 13
 
 ACCOUNT_ADAPTER = "preceptor.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "preceptor.accounts.forms.SignupForm", "login": "preceptor.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "preceptor.accounts.forms.SignupForm",
+    "login": "preceptor.accounts.forms.LoginForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

@@ -40,8 +40,8 @@ def export_user(user: Any) -> dict[str, Any]:
 
 def erase_user(user: Any) -> list[str]:
     # Back-office log lines about this member name them in ``object_repr``; keep the line, drop the name.
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
-    ).update(object_repr="[erased member]")
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)).update(
+        object_repr="[erased member]"
+    )
     # Audit events hold field names and ids, never the values; they point at the pseudonymised account.
     return ["Audit events: kept as proof of what was done (they contain no name, e-mail or other values)."]

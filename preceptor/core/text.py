@@ -6,9 +6,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-_markdown = (
-    MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
-    .enable(["emphasis", "link", "list", "blockquote", "backticks", "newline", "escape", "autolink"])
+_markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
+    ["emphasis", "link", "list", "blockquote", "backticks", "newline", "escape", "autolink"]
 )
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"}

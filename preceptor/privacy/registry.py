@@ -67,11 +67,9 @@ def looks_personal(model: type[models.Model]) -> list[str]:
     for f in model._meta.get_fields():
         if not getattr(f, "concrete", False):
             continue
-        if f.is_relation and f.related_model is user_model:
-            reasons.append(f.name)
-        elif isinstance(f, models.EmailField | models.GenericIPAddressField):
-            reasons.append(f.name)
-        elif _NAME_FIELD.match(f.name):
+        links_to_user = f.is_relation and f.related_model is user_model
+        holds_contact = isinstance(f, models.EmailField | models.GenericIPAddressField)
+        if links_to_user or holds_contact or _NAME_FIELD.match(f.name):
             reasons.append(f.name)
     return reasons
 

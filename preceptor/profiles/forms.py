@@ -61,6 +61,4 @@ class ProfileForm(forms.ModelForm):
 
     def visibility_pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """(field, its visibility) for the template, in page order."""
-        return [
-            (self[name], self[f"{name}_visibility"]) for name in Profile.SHOWN_FIELDS if name != "avatar"
-        ]
+        return [(self[name], self[f"{name}_visibility"]) for name in Profile.SHOWN_FIELDS if name != "avatar"]

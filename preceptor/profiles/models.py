@@ -40,8 +40,29 @@ class Profession(models.TextChoices):
 
 
 RESERVED_HANDLES = frozenset(
-    {"admin", "staff", "settings", "accounts", "api", "static", "media", "support", "privacy", "preceptor",
-     "teach", "courses", "classes", "magazine", "billing", "pricing", "cme", "certificates", "me", "new", "edit"}
+    {
+        "admin",
+        "staff",
+        "settings",
+        "accounts",
+        "api",
+        "static",
+        "media",
+        "support",
+        "privacy",
+        "preceptor",
+        "teach",
+        "courses",
+        "classes",
+        "magazine",
+        "billing",
+        "pricing",
+        "cme",
+        "certificates",
+        "me",
+        "new",
+        "edit",
+    }
 )
 
 handle_validator = RegexValidator(
@@ -56,9 +77,7 @@ def avatar_path(instance: Profile, filename: str) -> str:
 
 
 def _visibility_field() -> models.CharField:
-    return models.CharField(
-        _("visible to"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
-    )
+    return models.CharField(_("visible to"), max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
 
 
 class Profile(models.Model):

@@ -40,11 +40,7 @@ def profile_page(*, handle: str, viewer: Any, preview_as: Audience | None = None
 
     A hidden page does not exist for anyone but its owner. The owner may preview it as another audience.
     """
-    profile = (
-        Profile.objects.select_related("user")
-        .filter(Q(handle__iexact=handle), user__is_active=True)
-        .first()
-    )
+    profile = Profile.objects.select_related("user").filter(Q(handle__iexact=handle), user__is_active=True).first()
     if profile is None:
         return None
     audience = audience_of(profile, viewer)
@@ -64,7 +60,7 @@ def profile_page(*, handle: str, viewer: Any, preview_as: Audience | None = None
             value = profile.get_profession_display()
         elif name == "bio":
             value = render_markdown(raw)
-        label = Profile._meta.get_field(name).verbose_name
+        label = getattr(Profile._meta.get_field(name), "verbose_name", name)
         fields[name] = ShownField(name=name, label=str(label), value=value, visibility=visibility)
     return ProfilePage(profile=profile, audience=audience, fields=fields, viewer_is_owner=is_owner)
 

@@ -1,4 +1,5 @@
 import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -21,7 +22,9 @@ def is_signed_in(client) -> bool:
 
 
 @pytest.mark.django_db
-def test_an_unverified_address_cannot_sign_in_until_the_link_is_followed(client, learner, django_capture_on_commit_callbacks):
+def test_an_unverified_address_cannot_sign_in_until_the_link_is_followed(
+    client, learner, django_capture_on_commit_callbacks
+):
     EmailAddress.objects.filter(user=learner).update(verified=False)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,10 +100,24 @@ def test_password_reset_by_email_link_sets_a_new_password(client, learner, djang
 def test_a_member_changes_their_password_with_the_old_one(client, learner):
     client.force_login(learner)
     url = reverse("account_change_password")
-    bad = client.post(url, {"oldpassword": "nope", "password1": "another-long-passphrase", "password2": "another-long-passphrase"})
+    bad = client.post(
+        url,
+        {
+            "oldpassword": "nope",
+            "password1": "another-long-passphrase",
+            "password2": "another-long-passphrase",
+        },
+    )
     assert bad.status_code == 200
     assert bad.context["form"].errors["oldpassword"]
-    good = client.post(url, {"oldpassword": PASSWORD, "password1": "another-long-passphrase", "password2": "another-long-passphrase"})
+    good = client.post(
+        url,
+        {
+            "oldpassword": PASSWORD,
+            "password1": "another-long-passphrase",
+            "password2": "another-long-passphrase",
+        },
+    )
     assert good.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("another-long-passphrase")

@@ -32,7 +32,10 @@ def test_the_day_before_the_13th_birthday_is_refused_and_nothing_is_stored_or_se
     client, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.DEBUG)
-    with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with (
+        time_machine.travel(TODAY, tick=False),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
         response = signup(client, date_of_birth="2013-06-16")
 
     assert response.status_code == 200

@@ -28,12 +28,33 @@ def worker(tmp_path):
     assert not settings.CELERY_TASK_ALWAYS_EAGER
     app.connection_for_write().default_channel.client.flushdb()  # no leftovers from an earlier run
     mail_dir = tmp_path / "mail"
-    env = {**os.environ, "EMAIL_URL": f"file://{mail_dir}", "DJANGO_SETTINGS_MODULE": "preceptor.config.settings"}
+    env = {
+        **os.environ,
+        "EMAIL_URL": f"file://{mail_dir}",
+        "DJANGO_SETTINGS_MODULE": "preceptor.config.settings",
+    }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "preceptor.config", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--hostname", f"ci-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "preceptor.config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"ci-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -48,7 +69,9 @@ def worker(tmp_path):
 
 
 def test_a_real_worker_sends_the_queued_email(worker):
-    message = EmailMultiAlternatives("Verify your address", "Click the link", "no-reply@example.org", ["doc@example.org"])
+    message = EmailMultiAlternatives(
+        "Verify your address", "Click the link", "no-reply@example.org", ["doc@example.org"]
+    )
     email_send.delay(message_to_dict(message))
 
     def delivered() -> str:

@@ -4,7 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 from preceptor.config.env import email_settings, env_bool, env_int, env_list
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", False)]
+)
 def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, value):
     monkeypatch.setenv("FLAG", raw)
     assert env_bool("FLAG", default=not value) is value

@@ -43,7 +43,11 @@ def test_a_response_can_admit_a_host_for_itself_only(rf):
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="cme.example.org", **extra)
     return env
 
@@ -51,7 +55,11 @@ def production_env(**extra) -> dict:
 def test_check_deploy_is_clean_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -74,7 +82,10 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env={**production_env(), "DJANGO_SETTINGS_MODULE": "preceptor.config.settings"},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**production_env(), "DJANGO_SETTINGS_MODULE": "preceptor.config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.stdout.split() == ["31536000", "True", "True", "True"], result.stderr

@@ -12,7 +12,12 @@ def test_seed_demo_creates_the_four_demo_accounts_and_can_run_again(settings):
     call_command("seed_demo")
     call_command("seed_demo")
     users = {u.email: u for u in User.objects.all()}
-    assert set(users) == {"learner@example.com", "pro@example.com", "teacher@example.com", "staff@example.com"}
+    assert set(users) == {
+        "learner@example.com",
+        "pro@example.com",
+        "teacher@example.com",
+        "staff@example.com",
+    }
     assert all(u.check_password("preceptor-demo") for u in users.values())
     assert EmailAddress.objects.filter(verified=True).count() == 4
     assert membership_for(users["learner@example.com"]).status == "trial"

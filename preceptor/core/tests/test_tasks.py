@@ -9,7 +9,12 @@ def test_an_email_survives_the_trip_through_the_task_queue():
     message = EmailMultiAlternatives("Subject", "Body", "from@example.org", ["to@example.org"], headers={"X-A": "1"})
     message.attach_alternative("<p>Body</p>", "text/html")
     copy = message_from_dict(message_to_dict(message))
-    assert (copy.subject, copy.body, copy.to, copy.extra_headers) == ("Subject", "Body", ["to@example.org"], {"X-A": "1"})
+    assert (copy.subject, copy.body, copy.to, copy.extra_headers) == (
+        "Subject",
+        "Body",
+        ["to@example.org"],
+        {"X-A": "1"},
+    )
     assert copy.alternatives[0][0] == "<p>Body</p>"
 
 

@@ -62,7 +62,9 @@ def test_export_gathers_the_members_data_from_every_app(learner, outsider):
 
 
 @pytest.mark.django_db
-def test_erasure_removes_identity_and_profile_and_lists_what_was_kept(learner, outsider, django_capture_on_commit_callbacks):
+def test_erasure_removes_identity_and_profile_and_lists_what_was_kept(
+    learner, outsider, django_capture_on_commit_callbacks
+):
     email = learner.email
     with django_capture_on_commit_callbacks(execute=True):
         kept = registry.erase_user(learner)

@@ -26,12 +26,18 @@ def jpeg_with_gps(width=900, height=600) -> bytes:
 def form_data(profile: Profile, **changes) -> dict:
     data = {
         "handle": profile.handle,
-        "location": "", "location_visibility": "private",
-        "bio": "", "bio_visibility": "private",
-        "profession": "", "profession_visibility": "private",
-        "specialty": "", "specialty_visibility": "private",
-        "institution": "", "institution_visibility": "private",
-        "website": "", "website_visibility": "private",
+        "location": "",
+        "location_visibility": "private",
+        "bio": "",
+        "bio_visibility": "private",
+        "profession": "",
+        "profession_visibility": "private",
+        "specialty": "",
+        "specialty_visibility": "private",
+        "institution": "",
+        "institution_visibility": "private",
+        "website": "",
+        "website_visibility": "private",
         "avatar_visibility": "private",
     }
     data.update(changes)
@@ -46,12 +52,18 @@ def filled_profile(pro_member) -> Profile:
         actor=pro_member,
         changes={
             "handle": "paul-pro",
-            "profession": "physician_md_do", "profession_visibility": "public",
-            "location": "Vienna", "location_visibility": "public",
-            "specialty": "Cardiology", "specialty_visibility": "members",
-            "website": "https://paul.example.org/", "website_visibility": "members",
-            "institution": "General Hospital", "institution_visibility": "private",
-            "bio": "Echo *enthusiast*.", "bio_visibility": "private",
+            "profession": "physician_md_do",
+            "profession_visibility": "public",
+            "location": "Vienna",
+            "location_visibility": "public",
+            "specialty": "Cardiology",
+            "specialty_visibility": "members",
+            "website": "https://paul.example.org/",
+            "website_visibility": "members",
+            "institution": "General Hospital",
+            "institution_visibility": "private",
+            "bio": "Echo *enthusiast*.",
+            "bio_visibility": "private",
             "avatar_visibility": "members",
         },
     )
@@ -117,7 +129,8 @@ def test_anonymous_visitors_cannot_open_profile_settings(client):
 def test_a_member_edits_their_own_profile_and_the_change_is_audited(client, learner, outsider):
     client.force_login(learner)
     response = client.post(
-        EDIT, form_data(learner.profile, handle="lena-l", specialty="Nephrology", specialty_visibility="public")
+        EDIT,
+        form_data(learner.profile, handle="lena-l", specialty="Nephrology", specialty_visibility="public"),
     )
     assert response.status_code == 302
     learner.profile.refresh_from_db()
