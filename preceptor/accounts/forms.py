@@ -76,7 +76,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "phone"]
-        labels = {"full_name": _("Full name"), "phone": _("Telephone number (optional)")}
+        labels = {"full_name": _("Full name"), "phone": _("Telephone number")}
         help_texts = {
             "phone": _("Only for support and class organisers to reach you. Never shown on your profile."),
         }

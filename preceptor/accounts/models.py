@@ -81,3 +81,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_on_trial(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.trial_ends_at is not None and now < self.trial_ends_at
+
+
+def user_display(user: User) -> str:
+    """How allauth names a member in messages and e-mails."""
+    return user.full_name or user.email

@@ -155,6 +155,7 @@ ACCOUNT_FORMS = {
     "login": "preceptor.accounts.forms.LoginForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_USER_DISPLAY = "preceptor.accounts.models.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
