@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "preceptor.privacy",
     "preceptor.accounts",
     "preceptor.profiles",
+    "preceptor.catalog",
+    "preceptor.quizzes",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +150,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:account"
 TRIAL_DAYS = env_int("TRIAL_DAYS", 7, minimum=0)
 MINIMUM_AGE = 13
+TRIAL_FREE_LESSONS = env_int("TRIAL_FREE_LESSONS", 1, minimum=0)  # first lessons of every course open to all members
 
 ACCOUNT_ADAPTER = "preceptor.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {

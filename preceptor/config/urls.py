@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("preceptor.privacy.urls")),
     path("", include("preceptor.accounts.urls")),
     path("", include("preceptor.profiles.urls")),
+    path("", include("preceptor.quizzes.urls")),
+    path("", include("preceptor.catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

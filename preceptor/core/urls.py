@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("support/", views.support, name="support"),
     path("healthz", views.healthz, name="healthz"),
+    path("media/<path:path>", views.public_media, name="public_media"),
 ]

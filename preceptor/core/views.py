@@ -2,18 +2,46 @@ from __future__ import annotations
 
 import logging
 
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from preceptor.core.http import ranged_file_response
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        from preceptor.catalog.selectors import continue_learning
+
+        context["continue_learning"] = continue_learning(user=request.user)
+    return render(request, "core/home.html", context)
+
+
+PUBLIC_MEDIA_FOLDERS = ("covers/", "questions/")
+
+
+@require_GET
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files that anyone may see (course covers, question images). Everything else under
+    MEDIA_ROOT is served by views that check access (lesson media, handouts, profile photos)."""
+    if not path.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in path.split("/"):
+        raise Http404
+    if not default_storage.exists(path):
+        raise Http404
+    return ranged_file_response(
+        request,
+        default_storage.open(path, "rb"),
+        size=default_storage.size(path),
+        filename=path.rsplit("/", 1)[-1],
+        cache_control="public, max-age=86400",
+    )
 
 
 @require_GET

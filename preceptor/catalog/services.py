@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress
+
+COMPLETE_AT = 0.9  # share of a video that must have been watched
+MAX_PLAYBACK_RATE = 2.5  # watched time may grow at most this fast against the clock (2× playback and slack)
+REPORT_SLACK_SECONDS = 5.0
+
+
+def lesson_open(*, user: Any, lesson: Lesson, now: datetime | None = None) -> None:
+    """Remember the lesson as the member's place in the course ("continue where you left off").
+
+    One UPDATE in the usual case; the first visit creates the enrollment.
+    """
+    now = now or timezone.now()
+    updated = Enrollment.objects.filter(user=user, course_id=lesson.course_id).update(
+        last_lesson=lesson, last_activity_at=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                Enrollment.objects.create(
+                    user=user, course_id=lesson.course_id, last_lesson=lesson, last_activity_at=now
+                )
+        except IntegrityError:  # a parallel request enrolled first
+            pass
+
+
+def _course_completion_update(*, user: Any, course: Course, now: datetime) -> bool:
+    total = Lesson.objects.filter(course=course).count()
+    done = LessonProgress.objects.filter(user=user, lesson__course=course, completed_at__isnull=False).count()
+    complete = total > 0 and done >= total
+    if complete:
+        Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+    return complete
+
+
+@transaction.atomic
+def progress_record(
+    *, user: Any, lesson: Lesson, position: float, watched_delta: float, now: datetime | None = None
+) -> LessonProgress:
+    """Store where the member is in a video and how much of it they have watched.
+
+    ``watched_delta`` is what the player says was played since its last report; the server believes no more
+    than the clock allows (``MAX_PLAYBACK_RATE`` × seconds since the last report, plus a little slack), so a
+    forged report cannot complete a lesson. The lesson completes at 90% of the video watched.
+    """
+    now = now or timezone.now()
+    progress, _ = LessonProgress.objects.select_for_update().get_or_create(user=user, lesson=lesson)
+    duration = lesson.video_duration or 0.0
+    # The clock starts at the member's last sign of life in the course: opening a lesson or the last report.
+    last_seen = (
+        Enrollment.objects.filter(user=user, course_id=lesson.course_id)
+        .values_list("last_activity_at", flat=True)
+        .first()
+    )
+    elapsed = (now - last_seen).total_seconds() if last_seen else 0.0
+    credible = max(0.0, min(float(watched_delta), MAX_PLAYBACK_RATE * max(elapsed, 0.0) + REPORT_SLACK_SECONDS))
+    watched = progress.watched_seconds + credible
+    progress.watched_seconds = min(watched, duration) if duration else watched
+    progress.position_seconds = min(max(0.0, float(position)), duration) if duration else max(0.0, float(position))
+    if duration and progress.completed_at is None and progress.watched_seconds >= COMPLETE_AT * duration:
+        progress.completed_at = now
+    progress.save()
+    Enrollment.objects.filter(user=user, course_id=lesson.course_id).update(last_lesson=lesson, last_activity_at=now)
+    if progress.completed_at == now:
+        _course_completion_update(user=user, course=lesson.course, now=now)
+    return progress
+
+
+@transaction.atomic
+def lesson_complete(*, user: Any, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """A reading or handout marked as done by the member."""
+    now = now or timezone.now()
+    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    if progress.completed_at is None:
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at", "updated_at"])
+        _course_completion_update(user=user, course=lesson.course, now=now)
+    return progress
+
+
+def download_count(*, file: LessonFile, day: date | None = None) -> None:
+    """Count one download of a handout for the day (no identity is stored)."""
+    day = day or timezone.localdate()
+    updated = FileDownloadDay.objects.filter(file=file, day=day).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                FileDownloadDay.objects.create(file=file, day=day, count=1)
+        except IntegrityError:
+            FileDownloadDay.objects.filter(file=file, day=day).update(count=F("count") + 1)

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from preceptor.quizzes.models import Attempt, Option, Question, Quiz
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = ["position", "kind", "text", "image", "image_alt", "explanation"]
+    show_change_link = True
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "kind", "pass_mark", "max_attempts", "cooldown_minutes"]
+    list_filter = ["kind", "course"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuestionInline]
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ["position", "text", "is_correct"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "quiz", "kind", "position"]
+    list_filter = ["quiz__course", "kind"]
+    search_fields = ["text"]
+    inlines = [OptionInline]
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["quiz", "user", "started_at", "submitted_at", "score", "passed"]
+    list_filter = ["passed", "quiz__course"]
+    list_select_related = ["quiz__course", "user"]
+    readonly_fields = [
+        "public_id",
+        "user",
+        "quiz",
+        "started_at",
+        "submitted_at",
+        "score",
+        "passed",
+        "pass_mark",
+        "layout",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+
+from preceptor.catalog.models import Course
+from preceptor.catalog.selectors import Access, can_open_everything
+from preceptor.quizzes.models import Attempt, Option, Question, Quiz
+
+
+def quiz_access(user: Any) -> Access:
+    """Quizzes are for Pro members and staff (the post-test gates CME credit)."""
+    if not getattr(user, "is_authenticated", False):
+        return Access(False, "sign_in")
+    reason = can_open_everything(user)
+    return Access(True, reason) if reason else Access(False, "upgrade")
+
+
+def quizzes_for_course(*, course: Course, user: Any) -> list[Quiz]:
+    """The course's quizzes, each annotated with ``has_passed`` for the viewer. One query."""
+    quizzes = Quiz.objects.filter(course=course).select_related("module").order_by("kind", "id")
+    if getattr(user, "is_authenticated", False):
+        passed = Attempt.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)
+        quizzes = quizzes.annotate(has_passed=Exists(passed))
+    return list(quizzes)
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    question: Question
+    options: list[Option]
+    selected: set[int]
+    is_correct: bool | None
+
+
+def attempt_questions(attempt: Attempt) -> list[ShownQuestion]:
+    """The attempt's questions and options in the order the member saw them, with their answers if any."""
+    question_ids = attempt.layout.get("questions", [])
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids)}
+    option_order = attempt.layout.get("options", {})
+    all_option_ids = [oid for ids in option_order.values() for oid in ids]
+    options = {o.pk: o for o in Option.objects.filter(pk__in=all_option_ids)}
+    answers = {a.question_id: a for a in attempt.answers.all()} if attempt.is_submitted else {}
+    shown = []
+    for qid in question_ids:
+        if qid not in questions:
+            continue
+        answer = answers.get(qid)
+        shown.append(
+            ShownQuestion(
+                question=questions[qid],
+                options=[options[oid] for oid in option_order.get(str(qid), []) if oid in options],
+                selected=set(answer.selected) if answer else set(),
+                is_correct=answer.is_correct if answer else None,
+            )
+        )
+    return shown
