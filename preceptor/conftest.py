@@ -144,3 +144,94 @@ def new_page(browser, request):
     yield make
     for context in contexts:
         context.close()
+
+
+# --- Learning content -------------------------------------------------------------------------------------
+DEMO_MEDIA = Path(__file__).resolve().parent / "catalog" / "demo_media"
+
+
+@pytest.fixture
+def course(db):
+    """A published course: a 17-second captioned video (free preview), a reading, a handout, and a post-test of
+    three questions (single, multiple, true/false) with pass mark 70%, 3 attempts, 60 minutes' cool-down."""
+    from django.core.files import File
+
+    from preceptor.catalog.models import Course, Lesson, LessonFile, Module, Specialty
+    from preceptor.quizzes.models import Option, Question, Quiz
+
+    course = Course.objects.create(
+        slug="heart-rhythm",
+        title="Heart Rhythm Basics",
+        summary="Atrial fibrillation and heart block.",
+        description="Read rhythm strips.",
+        is_published=True,
+        estimated_minutes=30,
+    )
+    course.specialties.add(Specialty.objects.create(name="Cardiology", slug="cardiology"))
+    first = Module.objects.create(course=course, title="Foundations", position=1)
+    second = Module.objects.create(course=course, title="Practice", position=2)
+    video = Lesson(
+        course=course,
+        module=first,
+        title="Twelve leads",
+        slug="twelve-leads",
+        kind="video",
+        position=1,
+        minutes=10,
+        video_duration=17.0,
+        transcript="Twelve leads, twelve views.",
+    )
+    with (DEMO_MEDIA / "ecg-essentials.webm").open("rb") as clip, (DEMO_MEDIA / "ecg-essentials.vtt").open("rb") as vtt:
+        video.video.save("clip.webm", File(clip), save=False)
+        video.captions.save("clip.vtt", File(vtt), save=False)
+    video.save()
+    Lesson.objects.create(
+        course=course,
+        module=first,
+        title="Rate and rhythm",
+        slug="rate-and-rhythm",
+        kind="text",
+        position=2,
+        minutes=10,
+        body="Count the **QRS** complexes.",
+    )
+    handout = Lesson.objects.create(
+        course=course,
+        module=second,
+        title="Checklist",
+        slug="checklist",
+        kind="file",
+        position=1,
+        minutes=5,
+        body="Print it.",
+    )
+    lesson_file = LessonFile(lesson=handout, title="Checklist (PDF)")
+    with (DEMO_MEDIA / "ecg-essentials.pdf").open("rb") as pdf:
+        lesson_file.file.save("checklist.pdf", File(pdf), save=False)
+    lesson_file.save()
+
+    quiz = Quiz.objects.create(
+        course=course, title="Post-test", slug="post-test", pass_mark=70, max_attempts=3, cooldown_minutes=60
+    )
+    for position, (kind, text, options) in enumerate(
+        [
+            ("single", "Rate with 4 large squares?", [("75/min", True), ("60/min", False), ("100/min", False)]),
+            ("multiple", "Signs of hyperkalaemia?", [("Peaked T", True), ("Wide QRS", True), ("U waves", False)]),
+            ("true_false", "QRS 140 ms is normal.", [("True", False), ("False", True)]),
+        ],
+        1,
+    ):
+        question = Question.objects.create(
+            quiz=quiz, kind=kind, text=text, explanation=f"Because {position}.", position=position
+        )
+        for n, (option_text, correct) in enumerate(options, 1):
+            Option.objects.create(question=question, text=option_text, is_correct=correct, position=n)
+    return course
+
+
+@pytest.fixture
+def trial_ended(db) -> User:
+    user = make_member("ended@example.org", "Erin Ended")
+    user.trial_ends_at = timezone.now() - timedelta(days=1)
+    user.save(update_fields=["trial_ends_at"])
+    return user

@@ -5,8 +5,9 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from preceptor.accounts.models import User
 from preceptor.accounts.selectors import membership_for
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
 
@@ -107,7 +108,8 @@ class Outline:
     course: Course
     modules: list[tuple[Module, list[OutlineLesson]]]
     lessons: list[OutlineLesson]
-    enrollment: Enrollment | None
+    enrolled: bool
+    last_lesson_id: int | None
 
     @property
     def completed_count(self) -> int:
@@ -123,7 +125,7 @@ class Outline:
         if not self.lessons:
             return None
         open_unfinished = [item for item in self.lessons if item.access.allowed and not item.completed]
-        last = self.enrollment.last_lesson_id if self.enrollment else None
+        last = self.last_lesson_id
         if last:
             for item in self.lessons:
                 if item.lesson.pk == last and not item.completed and item.access.allowed:
@@ -141,14 +143,22 @@ class Outline:
 def course_outline(*, slug: str, user: Any, with_teachers: bool = True) -> Outline | None:
     """A published course with its modules and lessons, each lesson with the viewer's access and progress.
 
-    Queries: the course, its lessons (with their modules), the teachers (optional), and for a signed-in
-    member their progress and enrollment. Modules without lessons are not shown.
+    Queries: the course (with the member's enrollment), its lessons (with their modules), teachers and
+    specialties (optional), and the member's progress. Modules without lessons are not shown.
     """
+    signed_in = getattr(user, "is_authenticated", False)
     courses = Course.objects.filter(slug=slug)
     if not getattr(user, "is_staff", False):  # staff preview unpublished courses as learners will see them
         courses = courses.published()
     if with_teachers:
-        courses = courses.prefetch_related("teachers")
+        courses = courses.prefetch_related(
+            Prefetch("teachers", queryset=User.objects.select_related("profile")), "specialties"
+        )
+    if signed_in:  # the member's enrollment rides along with the course: one query fewer
+        enrollment = Enrollment.objects.filter(user=user, course=OuterRef("pk"))
+        courses = courses.annotate(
+            viewer_enrolled=Exists(enrollment), viewer_last_lesson_id=Subquery(enrollment.values("last_lesson_id")[:1])
+        )
     course = courses.first()
     if course is None:
         return None
@@ -163,10 +173,8 @@ def course_outline(*, slug: str, user: Any, with_teachers: bool = True) -> Outli
         modules.setdefault(lesson.module_id, (lesson.module, []))[1].append(lesson)
     free_ids = free_lesson_ids(ordered)
     progress: dict[int, LessonProgress] = {}
-    enrollment = None
-    if getattr(user, "is_authenticated", False):
+    if signed_in:
         progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course=course)}
-        enrollment = Enrollment.objects.filter(user=user, course=course).first()
     items = {
         lesson.pk: OutlineLesson(lesson, lesson_access(user, lesson, free_ids=free_ids), progress.get(lesson.pk))
         for lesson in ordered
@@ -175,7 +183,8 @@ def course_outline(*, slug: str, user: Any, with_teachers: bool = True) -> Outli
         course=course,
         modules=[(module, [items[lesson.pk] for lesson in lessons]) for module, lessons in modules.values()],
         lessons=[items[lesson.pk] for lesson in ordered],
-        enrollment=enrollment,
+        enrolled=getattr(course, "viewer_enrolled", False),
+        last_lesson_id=getattr(course, "viewer_last_lesson_id", None),
     )
 
 

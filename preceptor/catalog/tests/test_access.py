@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from preceptor.catalog.models import Lesson
+from preceptor.catalog.selectors import course_outline
+
+CAST = ["anonymous", "learner", "trial_ended", "pro_member", "staff"]
+
+
+def viewer(request, name):
+    return AnonymousUser() if name == "anonymous" else request.getfixturevalue(name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "first", "other", "reason"),
+    [
+        ("anonymous", False, False, "sign_in"),
+        ("learner", True, False, "upgrade"),
+        ("trial_ended", True, False, "upgrade"),
+        ("pro_member", True, True, "member"),
+        ("staff", True, True, "staff"),
+    ],
+)
+def test_one_rule_decides_who_opens_which_lesson(request, course, who, first, other, reason):
+    outline = course_outline(slug=course.slug, user=viewer(request, who))
+    first_item, *others = outline.lessons
+    assert first_item.access.allowed is first
+    assert {item.access.allowed for item in others} == {other}
+    assert others[0].access.reason == reason
+
+
+@pytest.mark.django_db
+def test_the_number_of_free_lessons_is_a_setting(settings, course, learner):
+    settings.TRIAL_FREE_LESSONS = 2
+    outline = course_outline(slug=course.slug, user=learner)
+    assert [item.access.allowed for item in outline.lessons] == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_unpublished_courses_exist_only_for_staff(course, pro_member, staff):
+    course.is_published = False
+    course.save()
+    assert course_outline(slug=course.slug, user=pro_member) is None
+    assert course_outline(slug=course.slug, user=staff) is not None
+
+
+@pytest.mark.django_db
+def test_outline_lists_lessons_in_module_order(course):
+    outline = course_outline(slug=course.slug, user=AnonymousUser())
+    assert [item.lesson.slug for item in outline.lessons] == ["twelve-leads", "rate-and-rhythm", "checklist"]
+    assert [module.title for module, _items in outline.modules] == ["Foundations", "Practice"]
+    assert Lesson.objects.get(slug="checklist").course == course

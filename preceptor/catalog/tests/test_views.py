@@ -1,0 +1,228 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+
+from preceptor.catalog.demo import demo_courses_create
+from preceptor.catalog.models import Enrollment, FileDownloadDay, LessonFile, LessonProgress
+
+FIRST, LOCKED, HANDOUT = "twelve-leads", "rate-and-rhythm", "checklist"
+
+
+def lesson_url(name, lesson, *extra):
+    return reverse(f"catalog:{name}", args=["heart-rhythm", lesson, *extra])
+
+
+def as_viewer(client, request, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "learner", "pro_member", "staff"])
+def test_the_catalog_and_course_outline_are_open_to_everyone(client, request, course, who):
+    as_viewer(client, request, who)
+    assert "Heart Rhythm Basics" in client.get(reverse("catalog:list")).content.decode()
+    page = client.get(reverse("catalog:course", args=["heart-rhythm"])).content.decode()
+    assert "Rate and rhythm" in page and "Checklist" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "first_opens", "locked_opens", "locked_text"),
+    [
+        ("anonymous", False, False, "Sign in to watch this lesson"),
+        ("learner", True, False, "This lesson is part of Pro"),
+        ("pro_member", True, True, None),
+        ("staff", True, True, None),
+    ],
+)
+def test_lesson_pages_follow_the_access_rule(client, request, course, who, first_opens, locked_opens, locked_text):
+    as_viewer(client, request, who)
+    first = client.get(lesson_url("lesson", FIRST)).content.decode()
+    other = client.get(lesson_url("lesson", LOCKED)).content.decode()
+    assert ('id="lesson-video"' in first) is first_opens
+    assert ("Count the <strong>QRS</strong>" in other) is locked_opens
+    if locked_text:
+        assert locked_text in other
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 404), ("learner", 404), ("pro_member", 200), ("staff", 200)])
+def test_media_and_handouts_of_a_locked_lesson_are_not_served(client, request, course, who, status):
+    as_viewer(client, request, who)
+    file_id = LessonFile.objects.get().pk
+    assert client.get(lesson_url("file", HANDOUT, file_id)).status_code == status
+    # The free lesson's video plays for every member, never for anonymous visitors.
+    video = client.get(lesson_url("media", FIRST, "video"))
+    assert video.status_code == (404 if who == "anonymous" else 200)
+
+
+@pytest.mark.django_db
+def test_video_is_served_with_byte_ranges_and_captions_as_webvtt(client, course, pro_member):
+    client.force_login(pro_member)
+    whole = client.get(lesson_url("media", FIRST, "video"))
+    size = int(whole["Content-Length"])
+    assert whole["Accept-Ranges"] == "bytes"
+    part = client.get(lesson_url("media", FIRST, "video"), HTTP_RANGE="bytes=100-199")
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 100-199/{size}"
+    assert len(b"".join(part.streaming_content)) == 100
+    tail = client.get(lesson_url("media", FIRST, "video"), HTTP_RANGE="bytes=-50")
+    assert tail["Content-Range"] == f"bytes {size - 50}-{size - 1}/{size}"
+    assert client.get(lesson_url("media", FIRST, "video"), HTTP_RANGE=f"bytes={size + 10}-").status_code == 416
+    captions = client.get(lesson_url("media", FIRST, "captions"))
+    assert captions["Content-Type"].startswith("text/vtt")
+    assert b"".join(captions.streaming_content).startswith(b"WEBVTT")
+    assert client.get(lesson_url("media", FIRST, "poster")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_handout_downloads_are_counted_per_day_without_identity(client, course, pro_member, staff):
+    file = LessonFile.objects.get()
+    for member in (pro_member, pro_member, staff):
+        client.force_login(member)
+        response = client.get(lesson_url("file", HANDOUT, file.pk))
+        assert response["Content-Disposition"].startswith("attachment")
+    day = FileDownloadDay.objects.get()
+    assert (day.file, day.day, day.count) == (file, timezone.localdate(), 3)
+    assert {f.name for f in FileDownloadDay._meta.get_fields()} == {"id", "file", "day", "count"}
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_cannot_report_progress(client, course):
+    response = client.post(lesson_url("progress", FIRST), {"position": 5, "watched": 5})
+    assert response.status_code == 302
+    assert LessonProgress.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_member_cannot_report_progress_on_a_locked_lesson(client, course, learner):
+    client.force_login(learner)
+    assert client.post(lesson_url("complete", LOCKED)).status_code == 404
+    assert LessonProgress.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data", [{"position": "abc", "watched": 1}, {"position": -3, "watched": 1}, {"position": 3, "watched": 99999}, {}]
+)
+def test_invalid_progress_reports_are_refused_and_nothing_is_stored(client, course, pro_member, data):
+    client.force_login(pro_member)
+    response = client.post(lesson_url("progress", FIRST), data)
+    assert response.status_code == 400
+    assert LessonProgress.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_player_resumes_where_the_member_left(client, course, pro_member):
+    client.force_login(pro_member)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(lesson_url("lesson", FIRST))
+    with time_machine.travel(start + timedelta(seconds=6), tick=False):
+        data = client.post(lesson_url("progress", FIRST), {"position": 6.4, "watched": 6}).json()
+    assert data == {"position": 6.4, "watched": 6.0, "completed": False}
+    page = client.get(lesson_url("lesson", FIRST)).content.decode()
+    assert 'data-resume="6.4"' in page
+    enrollment = Enrollment.objects.get(user=pro_member)
+    assert enrollment.last_lesson.slug == FIRST
+
+
+@pytest.mark.django_db
+def test_watched_time_cannot_grow_faster_than_the_clock(client, course, pro_member):
+    client.force_login(pro_member)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(lesson_url("lesson", FIRST))
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        data = client.post(lesson_url("progress", FIRST), {"position": 16.9, "watched": 600}).json()
+    assert data["watched"] == 10.0  # 2 s × 2.5 + 5 s slack
+    assert data["completed"] is False
+
+
+@pytest.mark.django_db
+def test_a_video_is_complete_at_ninety_percent_and_the_course_when_every_lesson_is(client, course, pro_member):
+    client.force_login(pro_member)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(lesson_url("lesson", FIRST))
+    with time_machine.travel(start + timedelta(seconds=8), tick=False):
+        assert client.post(lesson_url("progress", FIRST), {"position": 8, "watched": 8}).json()["completed"] is False
+    with time_machine.travel(start + timedelta(seconds=16), tick=False):
+        assert client.post(lesson_url("progress", FIRST), {"position": 16, "watched": 7.5}).json()["completed"] is True
+    assert Enrollment.objects.get(user=pro_member).completed_at is None
+    assert client.post(lesson_url("complete", LOCKED)).url == lesson_url("lesson", HANDOUT)
+    assert client.post(lesson_url("complete", HANDOUT)).url == reverse("catalog:course", args=["heart-rhythm"])
+    assert Enrollment.objects.get(user=pro_member).completed_at is not None
+    page = client.get(reverse("catalog:course", args=["heart-rhythm"])).content.decode()
+    assert "<strong>100%</strong>" in page
+
+
+@pytest.mark.django_db
+def test_the_dashboard_offers_to_continue_where_the_member_left_off(client, course, pro_member, outsider):
+    client.force_login(pro_member)
+    client.get(lesson_url("lesson", LOCKED))
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Continue where you left off" in home
+    assert f'href="{lesson_url("lesson", LOCKED)}"' in home
+    client.force_login(outsider)
+    assert "You have not started a course yet" in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_search_page_shows_matches_and_explains_an_empty_result(client, course):
+    page = client.get(reverse("catalog:list"), {"q": "fibrillation"}).content.decode()
+    assert "Heart Rhythm Basics" in page and "1 course found." in page
+    empty = client.get(reverse("catalog:list"), {"q": "dermatology"}).content.decode()
+    assert "No course matches your search" in empty
+    bad = client.get(reverse("catalog:list"), {"specialty": "no-such-thing"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()
+
+
+@pytest.fixture
+def demo(db, teacher):
+    return demo_courses_create(teachers=[teacher])
+
+
+@pytest.mark.django_db
+def test_course_and_lesson_pages_stay_within_eight_queries(client, demo, pro_member, django_assert_max_num_queries):
+    client.force_login(pro_member)
+    course = demo[0]
+    lessons = list(course.lessons.order_by("module__position", "position"))
+    client.get(lessons[0].get_absolute_url())  # enrolled, as a returning member is
+    with django_assert_max_num_queries(8):
+        assert client.get(course.get_absolute_url()).status_code == 200
+    for lesson in lessons:
+        with django_assert_max_num_queries(8):
+            assert client.get(lesson.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("catalog:list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seeded_demo_has_six_courses_with_video_captions_readings_handout_and_ten_questions(demo):
+    assert len(demo) == 6
+    for course in demo:
+        kinds = sorted(course.lessons.values_list("kind", flat=True))
+        assert kinds == ["file", "text", "text", "video"]
+        video = course.lessons.get(kind="video")
+        assert video.video and video.captions and video.transcript and video.video_duration > 5
+        assert LessonFile.objects.filter(lesson__course=course).count() == 1
+        questions = course.quizzes.get(slug="post-test").questions.all()
+        assert questions.count() >= 10
+        for question in questions:
+            assert question.explanation
+            assert question.options.filter(is_correct=True).exists()
+    assert demo_courses_create(teachers=[]) == []  # idempotent
+
+
+def test_nobody_but_the_viewer_changes_the_outline(db, course):
+    from preceptor.catalog.selectors import course_outline
+
+    assert course_outline(slug="heart-rhythm", user=AnonymousUser()).enrolled is False
