@@ -99,6 +99,8 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # A file, not shared-cache memory, so browser tests' live server and the test share WAL locking.
+            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
