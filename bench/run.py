@@ -2,6 +2,8 @@
 
 B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wrk -t1 -c16
 B1  the same view behind the full middleware stack; goal ≥ 70% of B0
+B2  course page and lesson page for a signed-in Pro member, demo scaled to 50 courses / 500 lessons /
+    2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL queries, 0 errors
 
 Rounds alternate B0 and B1 so that machine noise hits both alike; each figure is the median of its rounds.
 Writes the table to stdout and bench/results/latest.md. Never fails the test suite.
@@ -10,8 +12,8 @@ Writes the table to stdout and bench/results/latest.md. Never fails the test sui
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -19,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -28,8 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-CASES = {"B0": "bench.settings_b0", "B1": "bench.settings_b1"}
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+SECRET = secrets.token_urlsafe(50)
 
 
 def free_port() -> int:
@@ -38,16 +41,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(settings_module: str, port: int) -> subprocess.Popen:
-    env = {
+def production_env(settings_module: str, **extra: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_TLS_PROXY": "1",  # as in production behind a TLS-terminating proxy
         "LOG_LEVEL": "WARNING",
+        **extra,
     }
+
+
+def start_server(env: dict[str, str], port: int, probe: str, headers: dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -70,13 +77,14 @@ def start_server(settings_module: str, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/ok", headers=HEADERS)
-            if urllib.request.urlopen(request, timeout=1).read() == b"ok":
-                return process
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{probe}", headers=headers)
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return process
         except OSError:
             time.sleep(0.2)
     stop_server(process)
-    raise RuntimeError(f"server for {settings_module} did not start")
+    raise RuntimeError(f"server for {probe} did not start")
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -84,39 +92,69 @@ def stop_server(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def load_wrk(port: int, seconds: int) -> float:
-    args = ["wrk", "-t1", "-c16", f"-d{seconds}s"]
-    for name, value in HEADERS.items():
+def load_wrk(port: int, path: str, headers: dict[str, str], seconds: int) -> dict:
+    args = ["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(ROOT / "bench" / "latency.lua")]
+    for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, f"http://127.0.0.1:{port}/ok"], capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} error responses:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    out = subprocess.run([*args, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def load_python(port: int, seconds: int, connections: int = 16) -> float:
+def load_python(port: int, path: str, headers: dict[str, str], seconds: int, connections: int = 16) -> dict:
     """A bounded fallback when wrk is not installed: 16 threads, new connection per request."""
     stop = time.monotonic() + seconds
-    counts = [0] * connections
+    durations: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
 
     def worker(i: int) -> None:
         while time.monotonic() < stop:
-            conn = HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/ok", headers=HEADERS)
+            began = time.perf_counter()
+            conn = HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             response.read()
             conn.close()
-            if response.status != 200:
-                raise RuntimeError(f"status {response.status}")
-            counts[i] += 1
+            durations[i].append(time.perf_counter() - began)
+            errors[i] += response.status >= 400
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / seconds
+    flat = sorted(d for ds in durations for d in ds)
+    pct = lambda q: flat[min(len(flat) - 1, int(q * len(flat)))] * 1000  # noqa: E731
+    return {
+        "rps": len(flat) / seconds,
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "errors": sum(errors),
+        "requests": len(flat),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def prepare_b2(workdir: Path) -> tuple[dict[str, str], dict]:
+    """A throw-away SQLite database with the demo scaled to 50 courses / 500 lessons / 2,000 members."""
+    env = production_env(
+        "preceptor.config.settings",
+        SQLITE_PATH=str(workdir / "bench.sqlite3"),
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+    )
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--force")
+    manage(env, "collectstatic", "--noinput")
+    scaled = subprocess.run(
+        [sys.executable, "bench/seed_scale.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return env, json.loads(scaled.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -127,34 +165,64 @@ def main() -> None:
     load = load_wrk if shutil.which("wrk") else load_python
     tool = "wrk -t1 -c16" if load is load_wrk else "python client, 16 threads (install wrk for the reference figure)"
 
-    figures: dict[str, list[float]] = {name: [] for name in CASES}
-    servers = {name: (port := free_port(), start_server(module, port)) for name, module in CASES.items()}
-    try:
-        for _ in range(args.rounds):
-            for name, (port, _process) in servers.items():
-                load(port, 1)  # warm-up
-                figures[name].append(load(port, args.seconds))
-    finally:
-        for _port, process in servers.values():
-            stop_server(process)
+    with tempfile.TemporaryDirectory(prefix="preceptor-bench-") as tmp:
+        b2_env, b2 = prepare_b2(Path(tmp))
+        b2_headers = {**HEADERS, "Cookie": b2["cookie"]}
+        course_path, lesson_path = b2["paths"]
+        cases = {
+            "B0": (production_env("bench.settings_b0"), "/ok", HEADERS),
+            "B1": (production_env("bench.settings_b1"), "/ok", HEADERS),
+            "B2 course": (b2_env, course_path, b2_headers),
+            "B2 lesson": (b2_env, lesson_path, b2_headers),
+        }
+        figures: dict[str, list[dict]] = {name: [] for name in cases}
+        servers = {}
+        try:
+            for name, (env, path, headers) in cases.items():
+                port = free_port()
+                servers[name] = (port, start_server(env, port, path, headers))
+            for _ in range(args.rounds):
+                for name, (_env, path, headers) in cases.items():
+                    port = servers[name][0]
+                    load(port, path, headers, 1)  # warm-up
+                    figures[name].append(load(port, path, headers, args.seconds))
+        finally:
+            for _port, process in servers.values():
+                stop_server(process)
 
-    b0 = statistics.median(figures["B0"])
-    b1 = statistics.median(figures["B1"])
-    rows = [
-        ("B0", "bare view, no middleware (baseline)", b0, 1.0, "denominator"),
-        ("B1", "full middleware stack, same view", b1, b1 / b0, "≥ 70% of B0"),
-    ]
+    def median(name: str, key: str) -> float:
+        return statistics.median(f[key] for f in figures[name])
+
+    b0 = median("B0", "rps")
+    goals = {
+        "B0": "denominator",
+        "B1": "≥ 70% of B0",
+        "B2 course": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
+        "B2 lesson": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
+    }
+    what = {
+        "B0": "bare view, no middleware (baseline)",
+        "B1": "full middleware stack, same view",
+        "B2 course": f"course page, Pro member ({course_path})",
+        "B2 lesson": f"lesson page, Pro member ({lesson_path})",
+    }
+    queries = {"B2 course": b2["queries"][course_path], "B2 lesson": b2["queries"][lesson_path]}
     lines = [
         f"# Benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"gunicorn, 2 sync workers; load: {tool}; {args.rounds} alternating rounds of {args.seconds} s; median.",
+        f"B2 data: {b2['courses']} courses, {b2['lessons']} lessons, {b2['members']} members (SQLite, WAL).",
         "",
-        "| id | what | req/s | ratio to B0 | goal | rounds (req/s) |",
-        "|---|---|---:|---:|---|---|",
+        "| id | what | req/s | ratio to B0 | p95 ms | SQL queries | errors | goal |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    for ident, what, value, ratio, goal in rows:
-        rounds = ", ".join(f"{v:,.0f}" for v in figures[ident])
-        lines.append(f"| {ident} | {what} | {value:,.0f} | {ratio:.0%} | {goal} | {rounds} |")
+    for name in cases:
+        rps = median(name, "rps")
+        errors = sum(f["errors"] for f in figures[name])
+        lines.append(
+            f"| {name} | {what[name]} | {rps:,.0f} | {rps / b0:.0%} | {median(name, 'p95_ms'):.1f} | "
+            f"{queries.get(name, '—')} | {errors} | {goals[name]} |"
+        )
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)

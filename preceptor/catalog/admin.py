@@ -3,6 +3,23 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from preceptor.catalog.models import Course, FileDownloadDay, Lesson, LessonFile, Module, Specialty
+from preceptor.catalog.selectors import course_content_forget
+
+
+class ForgetsCachedContent:
+    """After staff save or delete, learners see the change at once (not after the cache expires)."""
+
+    def course_slug(self, obj):
+        return obj.course.slug
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        course_content_forget(self.course_slug(form.instance), *form.initial.get("slug", "").split())
+
+    def delete_model(self, request, obj):
+        slug = self.course_slug(obj)
+        super().delete_model(request, obj)
+        course_content_forget(slug)
 
 
 @admin.register(Specialty)
@@ -19,13 +36,16 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ForgetsCachedContent, admin.ModelAdmin):
     list_display = ["title", "is_published", "estimated_minutes", "position", "updated_at"]
     list_filter = ["is_published", "specialties"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["specialties", "teachers"]
     inlines = [ModuleInline]
+
+    def course_slug(self, obj):
+        return obj.slug
 
 
 class LessonInline(admin.StackedInline):
@@ -37,7 +57,7 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ForgetsCachedContent, admin.ModelAdmin):
     list_display = ["title", "course", "position"]
     list_filter = ["course"]
     inlines = [LessonInline]
@@ -64,7 +84,7 @@ class LessonFileInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ForgetsCachedContent, admin.ModelAdmin):
     list_display = ["title", "course", "module", "kind", "minutes", "position"]
     list_filter = ["kind", "course"]
     search_fields = ["title"]

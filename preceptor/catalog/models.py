@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,6 +80,10 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:course", args=[self.slug])
 
+    @cached_property
+    def url(self) -> str:
+        return self.get_absolute_url()
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
@@ -135,6 +140,10 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:lesson", args=[self.course.slug, self.slug])
+
+    @cached_property
+    def url(self) -> str:
+        return self.get_absolute_url()
 
     def clean(self) -> None:
         if self.kind == self.Kind.VIDEO and not (self.video or self.external_video_url):

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 
 from preceptor.accounts.models import User
 from preceptor.accounts.selectors import membership_for
@@ -140,41 +141,73 @@ class Outline:
         return previous, following
 
 
-def course_outline(*, slug: str, user: Any, with_teachers: bool = True) -> Outline | None:
-    """A published course with its modules and lessons, each lesson with the viewer's access and progress.
+@dataclass
+class CourseContent:
+    """What every viewer of a course shares: the course, its teachers and specialties, and its lessons in order
+    (with modules and handouts, URLs computed). Cached for ``CATALOG_CACHE_SECONDS``; staff always read fresh."""
 
-    Queries: the course (with the member's enrollment), its lessons (with their modules), teachers and
-    specialties (optional), and the member's progress. Modules without lessons are not shown.
-    """
-    signed_in = getattr(user, "is_authenticated", False)
-    courses = Course.objects.filter(slug=slug)
-    if not getattr(user, "is_staff", False):  # staff preview unpublished courses as learners will see them
-        courses = courses.published()
-    if with_teachers:
-        courses = courses.prefetch_related(
-            Prefetch("teachers", queryset=User.objects.select_related("profile")), "specialties"
-        )
-    if signed_in:  # the member's enrollment rides along with the course: one query fewer
-        enrollment = Enrollment.objects.filter(user=user, course=OuterRef("pk"))
-        courses = courses.annotate(
-            viewer_enrolled=Exists(enrollment), viewer_last_lesson_id=Subquery(enrollment.values("last_lesson_id")[:1])
-        )
-    course = courses.first()
+    course: Course
+    lessons: list[Lesson]
+
+
+def _content_key(slug: str) -> str:
+    return f"catalog:content:v1:{slug}"
+
+
+def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
+    key = _content_key(slug)
+    if not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached or None  # False: cached "no such course"
+    course = (
+        Course.objects.filter(slug=slug)
+        .prefetch_related(Prefetch("teachers", queryset=User.objects.select_related("profile")), "specialties")
+        .first()
+    )
     if course is None:
+        cache.set(key, False, settings.CATALOG_CACHE_SECONDS)
         return None
-    ordered = list(
+    lessons = list(
         Lesson.objects.filter(course=course)
         .select_related("module")
+        .prefetch_related("files")
         .order_by("module__position", "module_id", "position", "id")
     )
+    for lesson in lessons:
+        lesson.course = course  # already loaded: spares a query per lesson
+        _ = lesson.url  # computed once, kept with the cached content
+    _ = course.url
+    content = CourseContent(course=course, lessons=lessons)
+    cache.set(key, content, settings.CATALOG_CACHE_SECONDS)
+    return content
+
+
+def course_content_forget(*slugs: str) -> None:
+    """Drop cached content after staff change a course, its modules, lessons or handouts."""
+    cache.delete_many([_content_key(slug) for slug in slugs])
+
+
+def course_outline(*, slug: str, user: Any) -> Outline | None:
+    """A course as ``user`` sees it: modules and lessons, each with the viewer's access and progress.
+
+    Queries: the member's progress and enrollment (the shared content comes from the cache). Unpublished
+    courses exist only for staff, who preview them fresh. Modules without lessons are not shown.
+    """
+    is_staff = getattr(user, "is_staff", False)
+    content = course_content(slug=slug, fresh=is_staff)
+    if content is None or not (content.course.is_published or is_staff):
+        return None
+    course, ordered = content.course, content.lessons
     modules: dict[int, tuple[Module, list[Lesson]]] = {}
     for lesson in ordered:
-        lesson.course = course  # already loaded: spares a query per lesson for its URL
         modules.setdefault(lesson.module_id, (lesson.module, []))[1].append(lesson)
     free_ids = free_lesson_ids(ordered)
     progress: dict[int, LessonProgress] = {}
-    if signed_in:
-        progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course=course)}
+    enrollment = None
+    if getattr(user, "is_authenticated", False):
+        progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)}
+        enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values("last_lesson_id").first()
     items = {
         lesson.pk: OutlineLesson(lesson, lesson_access(user, lesson, free_ids=free_ids), progress.get(lesson.pk))
         for lesson in ordered
@@ -183,8 +216,8 @@ def course_outline(*, slug: str, user: Any, with_teachers: bool = True) -> Outli
         course=course,
         modules=[(module, [items[lesson.pk] for lesson in lessons]) for module, lessons in modules.values()],
         lessons=[items[lesson.pk] for lesson in ordered],
-        enrolled=getattr(course, "viewer_enrolled", False),
-        last_lesson_id=getattr(course, "viewer_last_lesson_id", None),
+        enrolled=enrollment is not None,
+        last_lesson_id=enrollment["last_lesson_id"] if enrollment else None,
     )
 
 

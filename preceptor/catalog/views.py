@@ -24,8 +24,8 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/course_list.html", {"form": form, "courses": courses, "query": query})
 
 
-def _outline_or_404(request: HttpRequest, slug: str, *, with_teachers: bool = False) -> Outline:
-    outline = course_outline(slug=slug, user=request.user, with_teachers=with_teachers)
+def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
+    outline = course_outline(slug=slug, user=request.user)
     if outline is None:
         raise Http404
     return outline
@@ -33,7 +33,7 @@ def _outline_or_404(request: HttpRequest, slug: str, *, with_teachers: bool = Fa
 
 @require_GET
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outline = _outline_or_404(request, slug, with_teachers=True)
+    outline = _outline_or_404(request, slug)
     quizzes = quizzes_for_course(course=outline.course, user=request.user)
     return render(request, "catalog/course_detail.html", {"outline": outline, "quizzes": quizzes})
 

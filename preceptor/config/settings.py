@@ -152,6 +152,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:account"
 TRIAL_DAYS = env_int("TRIAL_DAYS", 7, minimum=0)
 MINIMUM_AGE = 13
+CATALOG_CACHE_SECONDS = env_int(
+    "CATALOG_CACHE_SECONDS", 60, minimum=0
+)  # shared course content; staff see edits at once
 TRIAL_FREE_LESSONS = env_int("TRIAL_FREE_LESSONS", 1, minimum=0)  # first lessons of every course open to all members
 
 ACCOUNT_ADAPTER = "preceptor.accounts.adapter.AccountAdapter"

@@ -51,3 +51,23 @@ def test_outline_lists_lessons_in_module_order(course):
     assert [item.lesson.slug for item in outline.lessons] == ["twelve-leads", "rate-and-rhythm", "checklist"]
     assert [module.title for module, _items in outline.modules] == ["Foundations", "Practice"]
     assert Lesson.objects.get(slug="checklist").course == course
+
+
+@pytest.mark.django_db
+def test_shared_course_content_is_cached_and_forgotten_when_staff_change_it(course, pro_member, staff, rf):
+    from django.contrib.admin.sites import site
+
+    from preceptor.catalog.selectors import course_content_forget
+
+    assert len(course_outline(slug=course.slug, user=pro_member).lessons) == 3
+    Lesson.objects.filter(slug="checklist").update(title="Renamed")
+    cached = course_outline(slug=course.slug, user=pro_member)
+    assert cached.lessons[-1].lesson.title == "Checklist"  # served from the cache
+    assert course_outline(slug=course.slug, user=staff).lessons[-1].lesson.title == "Renamed"  # staff read fresh
+    course_content_forget(course.slug)
+    assert course_outline(slug=course.slug, user=pro_member).lessons[-1].lesson.title == "Renamed"
+
+    request = rf.post("/admin/")
+    request.user = staff
+    site._registry[Lesson].delete_model(request, Lesson.objects.get(slug="checklist"))
+    assert len(course_outline(slug=course.slug, user=pro_member).lessons) == 2

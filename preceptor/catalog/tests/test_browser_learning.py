@@ -37,8 +37,9 @@ def answer(page, *, correctly: bool):
             page.locator(f"#o{option.pk}").check()
 
 
-def test_search_watch_resume_complete_fail_wait_and_pass(live_server, new_page, screenshot, course, pro_member,
-                                                         learner):
+def test_search_watch_resume_complete_fail_wait_and_pass(
+    live_server, new_page, screenshot, course, pro_member, learner
+):
     base = live_server.url
     page = new_page()
     sign_in(page, base, pro_member.email)
@@ -75,8 +76,10 @@ def test_search_watch_resume_complete_fail_wait_and_pass(live_server, new_page, 
     screenshot(page, "04-resumed")
 
     # Watch to the end (at double speed) and finish the readings
-    page.evaluate("(() => { const v = document.getElementById('lesson-video'); v.muted = true; v.playbackRate = 2;"
-                  " return v.play(); })()")
+    page.evaluate(
+        "(() => { const v = document.getElementById('lesson-video'); v.muted = true; v.playbackRate = 2;"
+        " return v.play(); })()"
+    )
     page.wait_for_selector("#player-status:has-text('Completed.')", timeout=30_000)
     page.get_by_role("link", name="Next →").click()
     page.get_by_role("button", name="Mark as done").click()
