@@ -157,7 +157,8 @@ def course(db):
     three questions (single, multiple, true/false) with pass mark 70%, 3 attempts, 60 minutes' cool-down."""
     from django.core.files import File
 
-    from preceptor.catalog.models import Course, Lesson, LessonFile, Module, Specialty
+    from preceptor.catalog.models import Course, LessonFile, Module, Specialty
+    from preceptor.catalog.services import lesson_create
     from preceptor.quizzes.models import Option, Question, Quiz
 
     course = Course.objects.create(
@@ -171,23 +172,19 @@ def course(db):
     course.specialties.add(Specialty.objects.create(name="Cardiology", slug="cardiology"))
     first = Module.objects.create(course=course, title="Foundations", position=1)
     second = Module.objects.create(course=course, title="Practice", position=2)
-    video = Lesson(
-        course=course,
-        module=first,
-        title="Twelve leads",
-        slug="twelve-leads",
-        kind="video",
-        position=1,
-        minutes=10,
-        video_duration=17.0,
-        transcript="Twelve leads, twelve views.",
-    )
     with (DEMO_MEDIA / "ecg-essentials.webm").open("rb") as clip, (DEMO_MEDIA / "ecg-essentials.vtt").open("rb") as vtt:
-        video.video.save("clip.webm", File(clip), save=False)
-        video.captions.save("clip.vtt", File(vtt), save=False)
-    video.save()
-    Lesson.objects.create(
-        course=course,
+        lesson_create(
+            module=first,
+            title="Twelve leads",
+            slug="twelve-leads",
+            kind="video",
+            position=1,
+            minutes=10,
+            video_duration=17.0,
+            transcript="Twelve leads, twelve views.",
+            files={"video": File(clip, name="clip.webm"), "captions": File(vtt, name="clip.vtt")},
+        )
+    lesson_create(
         module=first,
         title="Rate and rhythm",
         slug="rate-and-rhythm",
@@ -196,15 +193,8 @@ def course(db):
         minutes=10,
         body="Count the **QRS** complexes.",
     )
-    handout = Lesson.objects.create(
-        course=course,
-        module=second,
-        title="Checklist",
-        slug="checklist",
-        kind="file",
-        position=1,
-        minutes=5,
-        body="Print it.",
+    handout = lesson_create(
+        module=second, title="Checklist", slug="checklist", kind="file", position=1, minutes=5, body="Print it."
     )
     lesson_file = LessonFile(lesson=handout, title="Checklist (PDF)")
     with (DEMO_MEDIA / "ecg-essentials.pdf").open("rb") as pdf:

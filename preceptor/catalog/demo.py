@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from preceptor.catalog.demo_content import COURSES
 from preceptor.catalog.models import Course, Lesson, LessonFile, Module, Specialty
+from preceptor.catalog.services import lesson_create
 from preceptor.quizzes.models import Option, Question, Quiz
 
 MEDIA = Path(__file__).resolve().parent / "demo_media"
@@ -49,45 +50,30 @@ def demo_courses_create(*, teachers: list[Any]) -> list[Course]:
 
         basics = Module.objects.create(course=course, title="Foundations", position=1)
         practice = Module.objects.create(course=course, title="In practice", position=2)
-        video = Lesson(
-            course=course,
-            module=basics,
-            title=spec["video"]["title"],
-            slug=slugify(spec["video"]["title"]),
-            kind=Lesson.Kind.VIDEO,
-            position=1,
-            minutes=10,
-            video_duration=durations[slug],
-            transcript="\n\n".join(spec["video"]["cues"]),
-        )
         with _file(f"{slug}.webm") as clip, _file(f"{slug}.vtt") as captions:
-            video.video.save(f"{slug}.webm", clip, save=False)
-            video.captions.save(f"{slug}.vtt", captions, save=False)
-        video.save()
-        (first_title, first_body), (second_title, second_body) = spec["readings"]
-        Lesson.objects.create(
-            course=course,
-            module=basics,
-            title=first_title,
-            slug=slugify(first_title),
-            kind=Lesson.Kind.TEXT,
-            position=2,
-            minutes=10,
-            body=first_body,
-        )
-        Lesson.objects.create(
-            course=course,
-            module=practice,
-            title=second_title,
-            slug=slugify(second_title),
-            kind=Lesson.Kind.TEXT,
-            position=1,
-            minutes=10,
-            body=second_body,
-        )
+            lesson_create(
+                module=basics,
+                title=spec["video"]["title"],
+                slug=slugify(spec["video"]["title"]),
+                kind=Lesson.Kind.VIDEO,
+                position=1,
+                minutes=10,
+                video_duration=durations[slug],
+                transcript="\n\n".join(spec["video"]["cues"]),
+                files={"video": clip, "captions": captions},
+            )
+        for (module, position), (title, body) in zip(((basics, 2), (practice, 1)), spec["readings"], strict=True):
+            lesson_create(
+                module=module,
+                title=title,
+                slug=slugify(title),
+                kind=Lesson.Kind.TEXT,
+                position=position,
+                minutes=10,
+                body=body,
+            )
         handout_title, handout_lines = spec["handout"]
-        handout = Lesson.objects.create(
-            course=course,
+        handout = lesson_create(
             module=practice,
             title=handout_title,
             slug=slugify(handout_title),

@@ -3,11 +3,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress
+from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress, Module
+
+
+def lesson_create(*, module: Module, files: dict[str, File] | None = None, **fields: Any) -> Lesson:
+    """A lesson in ``module`` (and so in its course); ``files`` maps "video"/"captions" to files to store."""
+    lesson = Lesson(module=module, course=module.course, **fields)
+    for name, file in (files or {}).items():
+        getattr(lesson, name).save(file.name, file, save=False)
+    lesson.save()
+    return lesson
+
 
 COMPLETE_AT = 0.9  # share of a video that must have been watched
 MAX_PLAYBACK_RATE = 2.5  # watched time may grow at most this fast against the clock (2× playback and slack)

@@ -24,10 +24,10 @@ def quizzes_for_course(*, course: Course, user: Any) -> list[Quiz]:
     if getattr(user, "is_authenticated", False):
         passed = Attempt.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)
         quizzes = quizzes.annotate(has_passed=Exists(passed))
-    quizzes = list(quizzes)
-    for quiz in quizzes:
+    found = list(quizzes)
+    for quiz in found:
         quiz.course = course  # already loaded: spares a query per quiz for its URL
-    return quizzes
+    return found
 
 
 @dataclass(frozen=True)

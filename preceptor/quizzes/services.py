@@ -35,8 +35,9 @@ def start_rule(*, quiz: Quiz, attempts: list[Attempt], question_count: int, now:
         return StartRule(False, "passed", attempts_used=used)
     if quiz.max_attempts and used >= quiz.max_attempts:
         return StartRule(False, "no_attempts_left", attempts_used=used)
-    if submitted and quiz.cooldown_minutes:
-        wait_until = submitted[0].submitted_at + timedelta(minutes=quiz.cooldown_minutes)
+    last_submitted = submitted[0].submitted_at if submitted else None
+    if last_submitted and quiz.cooldown_minutes:
+        wait_until = last_submitted + timedelta(minutes=quiz.cooldown_minutes)
         if now < wait_until:
             return StartRule(False, "cooling_down", wait_until=wait_until, attempts_used=used)
     return StartRule(True, attempts_used=used)
