@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.core.services import audit_event_record
+from preceptor.core.services import audit_event_record, domain_event_record
 from preceptor.profiles.services import profile_create
 
 
@@ -42,6 +42,12 @@ def account_create(
         user.set_unusable_password()
     user.save()
     profile_create(user=user)
+    domain_event_record(
+        kind="trial_started",
+        reference=f"trial:{user.pk}",
+        user=user,
+        data={"trial_ends_at": user.trial_ends_at.isoformat()},
+    )
     audit_event_record(
         action="account.created",
         actor=user,

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from preceptor.accounts.forms import AccountForm
 from preceptor.accounts.models import User
-from preceptor.accounts.selectors import membership_for
 from preceptor.accounts.services import account_update
+from preceptor.billing.selectors import membership_for
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from preceptor.accounts.models import User
-from preceptor.accounts.selectors import membership_for
+from preceptor.billing.selectors import membership_for
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
 
 Reason = Literal["member", "staff", "preview", "sign_in", "upgrade"]
@@ -36,11 +36,14 @@ def can_open_everything(user: Any) -> Reason | None:
     return None
 
 
-def lesson_access(user: Any, lesson: Lesson, *, free_ids: set[int]) -> Access:
-    """The one rule for opening a lesson, used by every view that shows or serves lesson content."""
+def lesson_access(user: Any, lesson: Lesson, *, free_ids: set[int], everything: Reason | bool | None = False) -> Access:
+    """The one rule for opening a lesson, used by every view that shows or serves lesson content.
+
+    ``everything`` is ``can_open_everything(user)`` when the caller already knows it (one lookup per page).
+    """
     if not getattr(user, "is_authenticated", False):
         return Access(False, "sign_in")
-    reason = can_open_everything(user)
+    reason = can_open_everything(user) if everything is False else everything
     if reason:
         return Access(True, reason)
     if lesson.pk in free_ids:
@@ -208,8 +211,11 @@ def course_outline(*, slug: str, user: Any) -> Outline | None:
     if getattr(user, "is_authenticated", False):
         progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)}
         enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values("last_lesson_id").first()
+    everything = can_open_everything(user)
     items = {
-        lesson.pk: OutlineLesson(lesson, lesson_access(user, lesson, free_ids=free_ids), progress.get(lesson.pk))
+        lesson.pk: OutlineLesson(
+            lesson, lesson_access(user, lesson, free_ids=free_ids, everything=everything), progress.get(lesson.pk)
+        )
         for lesson in ordered
     }
     return Outline(

@@ -27,6 +27,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Preceptor"
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # absolute links in e-mails sent from tasks
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "preceptor.profiles",
     "preceptor.catalog",
     "preceptor.quizzes",
+    "preceptor.billing",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Preceptor] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed sign-ins: 10 a minute per IP, 5 per 5 minutes per e-mail address; the other limits keep allauth defaults.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+
+# --- Billing: a provider is on when all its settings are given; half-configured stops the start ------
+BILLING_DEMO = env_bool("BILLING_DEMO", True)  # the labelled demo checkout, only ever while DEBUG is on
+BILLING_PAST_DUE_GRACE_DAYS = env_int("BILLING_PAST_DUE_GRACE_DAYS", 7, minimum=0)
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # tests: a local fake (localstripe)
+PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID")
+PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
+PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
+PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com")
 
 # --- Sessions and cookies --------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # "remember me" keeps you signed in for 30 days

@@ -15,6 +15,27 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("Audit events are append-only.")
 
 
+class DomainEvent(models.Model):
+    """Something that happened that later features react to (e.g. ad conversions): "trial_started",
+    "purchase_completed". Recorded now; whether anything is sent depends on the member's consent then."""
+
+    kind = models.CharField(max_length=40, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(max_length=120, help_text="Our own id for the event, used to deduplicate.")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "reference"], name="core_domain_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"
+
+
 class AuditEvent(models.Model):
     """Who did what to whom, and when. Rows are only ever added.
 

@@ -6,7 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from preceptor.core.models import AuditEvent
+from preceptor.core.models import AuditEvent, DomainEvent
 from preceptor.privacy.registry import PersonalData, row
 
 PERSONAL_DATA = [
@@ -18,6 +18,14 @@ PERSONAL_DATA = [
         retention="As long as the record it documents (CME records 6 years, invoices 7 years).",
         erasure="keep",
         recipients=("Preceptor staff",),
+    ),
+    PersonalData(
+        model=DomainEvent,
+        fields=("kind", "reference", "data", "created_at"),
+        purpose="Business events (trial started, purchase completed) that consent-gated features may act on.",
+        legal_basis="Legitimate interest (GDPR art. 6(1)(f)); sending to ad platforms only with consent",
+        retention="25 months.",
+        erasure="delete",
     ),
     PersonalData(
         model=LogEntry,
@@ -35,7 +43,12 @@ AUDIT_FIELDS = ("created_at", "action", "target", "data")
 
 def export_user(user: Any) -> dict[str, Any]:
     events = AuditEvent.objects.filter(Q(subject=user) | Q(actor=user)).order_by("created_at", "id")
-    return {"audit_events": [row(event, AUDIT_FIELDS) for event in events]}
+    return {
+        "audit_events": [row(event, AUDIT_FIELDS) for event in events],
+        "domain_events": [
+            row(e, ("kind", "reference", "data", "created_at")) for e in DomainEvent.objects.filter(user=user)
+        ],
+    }
 
 
 def erase_user(user: Any) -> list[str]:
@@ -43,5 +56,6 @@ def erase_user(user: Any) -> list[str]:
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)).update(
         object_repr="[erased member]"
     )
+    DomainEvent.objects.filter(user=user).delete()
     # Audit events hold field names and ids, never the values; they point at the pseudonymised account.
     return ["Audit events: kept as proof of what was done (they contain no name, e-mail or other values)."]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models
 
-from preceptor.core.models import AuditEvent
+from preceptor.core.models import AuditEvent, DomainEvent
 
 
 def target_label(obj: models.Model | None) -> str:
@@ -29,3 +29,13 @@ def audit_event_record(
         target=target_label(target),
         data=data or {},
     )
+
+
+def domain_event_record(
+    *, kind: str, reference: str, user: Any = None, data: dict[str, Any] | None = None
+) -> DomainEvent:
+    """Record once per (kind, reference); a repeat returns the first record."""
+    event, _ = DomainEvent.objects.get_or_create(
+        kind=kind, reference=reference, defaults={"user": user, "data": data or {}}
+    )
+    return event

@@ -87,7 +87,7 @@ def test_posting_without_a_csrf_token_is_refused(learner):
 
 
 def test_membership_days_left_rounds_a_started_day_up(db, learner):
-    from preceptor.accounts.selectors import membership_for
+    from preceptor.billing.selectors import membership_for
 
     now = timezone.now()
     learner.trial_ends_at = now + timedelta(hours=30)

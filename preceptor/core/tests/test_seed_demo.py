@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from preceptor.accounts.models import User
-from preceptor.accounts.selectors import membership_for
+from preceptor.billing.selectors import membership_for
 
 
 @pytest.mark.django_db

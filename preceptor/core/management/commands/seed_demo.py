@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from preceptor.accounts.models import User
 from preceptor.accounts.services import account_create, complimentary_pro_grant, teacher_role_set
+from preceptor.billing.services import prices_ensure
 from preceptor.catalog.demo import demo_courses_create
 from preceptor.catalog.models import Course
 from preceptor.profiles.models import Profession, Visibility
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             if spec.get("pro") and not (user.complimentary_pro_until and user.complimentary_pro_until > now):
                 complimentary_pro_grant(user=user, until=now + timedelta(days=365), actor=None)
             self.stdout.write(f"{'created' if created else 'exists '}  {user.email}")
+        prices_ensure()
         teachers = list(User.objects.filter(email__in=[s["email"] for s in DEMO_ACCOUNTS if s.get("teacher")]))
         courses = demo_courses_create(teachers=teachers)
         self.stdout.write(f"courses: {len(courses)} created, {Course.objects.count()} in all")

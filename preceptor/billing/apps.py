@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "preceptor.billing"
+    label = "billing"
+
+    def ready(self) -> None:
+        from preceptor.billing.providers import registry
+
+        registry.check_configuration()  # a half-configured provider stops the process at start

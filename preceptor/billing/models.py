@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Interval(models.TextChoices):
+    MONTH = "month", _("Monthly")
+    YEAR = "year", _("Yearly")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR"
+    USD = "USD", "USD"
+
+
+def money(amount_minor: int, currency: str) -> str:
+    """12900, "EUR" → "€129.00"; amounts are integer minor units everywhere."""
+    symbol = {"EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
+    return f"{symbol}{amount_minor // 100:,}.{amount_minor % 100:02d}"
+
+
+class Price(models.Model):
+    """What Pro costs for one billing interval in one currency, and its ids at the providers."""
+
+    interval = models.CharField(_("billing interval"), max_length=5, choices=Interval.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    amount = models.PositiveIntegerField(_("amount (cents)"), help_text=_("In minor units: 2900 is 29.00."))
+    stripe_price_id = models.CharField(_("Stripe price or plan id"), max_length=100, blank=True)
+    paypal_plan_id = models.CharField(_("PayPal plan id"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["currency", "interval"]
+        verbose_name = _("price")
+        constraints = [
+            models.UniqueConstraint(fields=["interval", "currency"], name="billing_price_interval_currency"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="billing_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pro {self.get_interval_display()} {self.display}"
+
+    @property
+    def display(self) -> str:
+        return money(self.amount, self.currency)
+
+
+class Customer(models.Model):
+    """The member's customer record at a provider (reused for every later purchase)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="billing_customers")
+    provider = models.CharField(max_length=10)
+    provider_id = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "provider"], name="billing_customer_user_provider"),
+            models.UniqueConstraint(fields=["provider", "provider_id"], name="billing_customer_provider_id"),
+        ]
+
+
+class Subscription(models.Model):
+    """Our copy of a provider's subscription, upserted from the provider's own record (never from a redirect)."""
+
+    class Status(models.TextChoices):
+        TRIALING = "trialing", _("Trialing")
+        ACTIVE = "active", _("Active")
+        INCOMPLETE = "incomplete", _("Payment pending")
+        INCOMPLETE_EXPIRED = "incomplete_expired", _("Payment never completed")
+        PAST_DUE = "past_due", _("Payment overdue")
+        CANCELED = "canceled", _("Ended")
+        UNPAID = "unpaid", _("Unpaid")
+        PAUSED = "paused", _("Paused")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="subscriptions")
+    provider = models.CharField(max_length=10)
+    provider_id = models.CharField(max_length=100)
+    price = models.ForeignKey(Price, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a refund or dispute takes back the access this subscription gave."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_id"], name="billing_subscription_provider_id"),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.provider_id} ({self.status})"
+
+    def grants_pro(self, now: datetime, grace_days: int) -> bool:
+        """trialing/active give Pro, until the end of the period when set to cancel; past_due keeps it for the
+        grace period."""
+        if self.revoked_at:
+            return False
+        if self.cancel_at_period_end and self.current_period_end and now >= self.current_period_end:
+            return False
+        if self.status in (self.Status.TRIALING, self.Status.ACTIVE):
+            return True
+        if self.status == self.Status.PAST_DUE and self.past_due_since:
+            return (now - self.past_due_since).days < grace_days
+        return False
+
+
+class Receipt(models.Model):
+    """A payment the member made: amount, currency, period and the provider's reference. No card data."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
+        DISPUTED = "disputed", _("Disputed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="receipts")
+    provider = models.CharField(max_length=10)
+    provider_id = models.CharField(_("provider reference"), max_length=100)
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="receipts"
+    )
+    description = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField(_("amount (cents)"))
+    refunded_amount = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PAID)
+
+    class Meta:
+        ordering = ["-paid_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "provider_id"], name="billing_receipt_provider_id"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("amount")),
+                name="billing_receipt_refund_not_above_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.display}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:receipt", args=[self.public_id])
+
+    @property
+    def display(self) -> str:
+        return money(self.amount, self.currency)
+
+
+class ProviderEvent(models.Model):
+    """Every webhook event, stored once: (provider, event id) is unique, so a duplicate has no second effect."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored (type not handled)")
+        FAILED = "failed", _("Failed")
+
+    provider = models.CharField(max_length=10)
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="billing_event_once")]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.type} {self.event_id}"
+
+
+class DemoSubscription(models.Model):
+    """The demo provider's own record (what Stripe or PayPal would hold), re-read like a real provider's."""
+
+    demo_id = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    price = models.ForeignKey(Price, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20)
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField()
+    cancel_at_period_end = models.BooleanField(default=False)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from preceptor.billing.models import Customer, DemoSubscription, Receipt, Subscription
+from preceptor.privacy.registry import PersonalData, row
+
+PERSONAL_DATA = [
+    PersonalData(
+        model=Customer,
+        fields=("provider", "provider_id"),
+        purpose="Reusing your customer record at Stripe or PayPal for later payments.",
+        legal_basis="Contract (GDPR art. 6(1)(b))",
+        retention="Life of the account.",
+        erasure="delete",
+        recipients=("Stripe (processor)", "PayPal (controller for its own account holders)"),
+    ),
+    PersonalData(
+        model=Subscription,
+        fields=("provider", "status", "current_period_end", "cancel_at_period_end", "created_at", "ended_at"),
+        purpose="Your Pro membership and what it gives access to.",
+        legal_basis="Contract (GDPR art. 6(1)(b))",
+        retention="7 years after it ends (accounting records).",
+        erasure="keep",
+        recipients=("Stripe or PayPal, whichever you paid with",),
+    ),
+    PersonalData(
+        model=Receipt,
+        fields=("description", "amount", "currency", "period_start", "period_end", "paid_at", "status"),
+        purpose="Receipts and accounting.",
+        legal_basis="Legal obligation to keep accounting records (GDPR art. 6(1)(c))",
+        retention="7 years.",
+        erasure="keep",
+        recipients=("Accountants and tax authorities when required by law",),
+    ),
+    PersonalData(
+        model=DemoSubscription,
+        fields=("status", "current_period_start", "current_period_end"),
+        purpose="The demo checkout's stand-in for a payment provider (demo servers only).",
+        legal_basis="Contract (GDPR art. 6(1)(b))",
+        retention="Life of the account.",
+        erasure="delete",
+    ),
+]
+
+
+def export_user(user: Any) -> dict[str, Any]:
+    return {
+        "subscriptions": [row(s, PERSONAL_DATA[1].fields) for s in Subscription.objects.filter(user=user)],
+        "receipts": [
+            {**row(r, PERSONAL_DATA[2].fields), "reference": f"{r.provider} {r.provider_id}"}
+            for r in Receipt.objects.filter(user=user)
+        ],
+    }
+
+
+def erase_user(user: Any) -> list[str]:
+    Customer.objects.filter(user=user).delete()
+    DemoSubscription.objects.filter(user=user).delete()
+    kept = []
+    receipts = Receipt.objects.filter(user=user).count()
+    if receipts:
+        kept.append(f"Receipts ({receipts}): kept 7 years under accounting law, linked to the erased account only.")
+    if Subscription.objects.filter(user=user).exists():
+        kept.append("Subscriptions: kept with the receipts they explain (7 years).")
+    return kept

@@ -1,0 +1,106 @@
+"""One small base class for every payment provider. Adding a provider touches nothing else."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from django.http import HttpRequest
+
+from preceptor.billing.models import Price, Subscription
+
+
+class InvalidSignature(Exception):
+    """The webhook request is not from the provider (or is too old)."""
+
+
+class ProviderError(Exception):
+    """The provider refused or could not be reached; shown to the member as a retry-later message."""
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    event_id: str
+    type: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RemoteSubscription:
+    """A subscription as the provider holds it now."""
+
+    provider_id: str
+    user_id: int | None
+    customer_id: str
+    status: str
+    price_ref: str
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RemotePayment:
+    """A payment as the provider holds it now: an invoice, a capture or a sale."""
+
+    provider_id: str
+    user_id: int | None
+    customer_id: str
+    subscription_id: str
+    description: str
+    amount: int
+    currency: str
+    paid_at: datetime
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    refunded_amount: int = 0
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What an event asks us to re-read from the provider."""
+
+    subscriptions: list[str] = field(default_factory=list)
+    payments: list[str] = field(default_factory=list)
+
+
+class PaymentProvider(ABC):
+    name: ClassVar[str]
+    label: ClassVar[str]
+
+    @abstractmethod
+    def is_available(self) -> bool:
+        """Configured (and, for the demo, allowed) on this server."""
+
+    # Buying and managing
+    @abstractmethod
+    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+        """Where to send the member to pay for ``price``."""
+
+    @abstractmethod
+    def cancel(self, *, subscription: Subscription) -> None:
+        """Ask the provider to end the subscription at the end of the paid period."""
+
+    def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
+        """A provider-hosted page to change the card or plan; None when the provider has none."""
+        return None
+
+    # Webhooks
+    @abstractmethod
+    def verify(self, request: HttpRequest) -> IncomingEvent:
+        """The event in the request if its signature is valid; raises InvalidSignature otherwise."""
+
+    @abstractmethod
+    def effects(self, event: IncomingEvent) -> Effects:
+        """Which provider objects the event concerns (to be re-read, never trusted from the payload)."""
+
+    @abstractmethod
+    def fetch_subscription(self, provider_id: str) -> RemoteSubscription:
+        """The subscription as the provider holds it now."""
+
+    @abstractmethod
+    def fetch_payment(self, provider_id: str) -> RemotePayment:
+        """The payment as the provider holds it now."""

@@ -1,0 +1,124 @@
+"""A clearly labelled local checkout for the demo: no money moves, but every purchase and cancellation goes
+through the same event-processing path as Stripe and PayPal. Refused when DEBUG is off."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from preceptor.billing.models import DemoSubscription, Interval, Price, Subscription
+from preceptor.billing.providers.base import (
+    Effects,
+    IncomingEvent,
+    InvalidSignature,
+    PaymentProvider,
+    ProviderError,
+    RemotePayment,
+    RemoteSubscription,
+)
+
+SALT = "preceptor.billing.demo"
+
+
+def period_end(start: datetime, interval: str) -> datetime:
+    return start + (relativedelta(years=1) if interval == Interval.YEAR else relativedelta(months=1))
+
+
+class DemoProvider(PaymentProvider):
+    name = "demo"
+    label = "Demo checkout (no real payment)"
+
+    def is_available(self) -> bool:
+        return bool(settings.DEBUG and settings.BILLING_DEMO)
+
+    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+        token = signing.dumps({"user": user.pk, "price": price.pk}, salt=SALT)
+        return reverse("billing:demo_pay", args=[token])
+
+    def read_token(self, token: str) -> tuple[int, int]:
+        try:
+            data = signing.loads(token, salt=SALT, max_age=3600)
+        except signing.BadSignature as exc:
+            raise ProviderError("This demo checkout link is invalid or has expired.") from exc
+        return data["user"], data["price"]
+
+    def pay(self, *, user: Any, price: Price, now: datetime | None = None) -> list[IncomingEvent]:
+        """What Stripe would do after a successful Checkout: the subscription and its first paid invoice."""
+        if not self.is_available():
+            raise ProviderError("The demo provider is off.")
+        now = now or timezone.now()
+        remote = DemoSubscription.objects.create(
+            demo_id=f"demo_sub_{secrets.token_hex(8)}",
+            user=user,
+            price=price,
+            status="active",
+            current_period_start=now,
+            current_period_end=period_end(now, price.interval),
+        )
+        invoice = f"{remote.demo_id}.{int(now.timestamp())}"
+        return [
+            self._event("customer.subscription.created", {"subscription": remote.demo_id}),
+            self._event("invoice.paid", {"invoice": invoice, "subscription": remote.demo_id}),
+        ]
+
+    def cancel(self, *, subscription: Subscription) -> None:
+        from preceptor.billing.services import event_handle
+
+        DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(cancel_at_period_end=True)
+        event_handle(
+            provider=self,
+            event=self._event("customer.subscription.updated", {"subscription": subscription.provider_id}),
+        )
+
+    def _event(self, type_: str, payload: dict[str, Any]) -> IncomingEvent:
+        return IncomingEvent(event_id=f"demo_evt_{secrets.token_hex(10)}", type=type_, payload=payload)
+
+    def verify(self, request: HttpRequest) -> IncomingEvent:
+        raise InvalidSignature("The demo provider sends no webhooks over HTTP.")
+
+    def effects(self, event: IncomingEvent) -> Effects:
+        if event.type.startswith("customer.subscription."):
+            return Effects(subscriptions=[event.payload["subscription"]])
+        if event.type == "invoice.paid":
+            return Effects(subscriptions=[event.payload["subscription"]], payments=[event.payload["invoice"]])
+        return Effects()
+
+    def fetch_subscription(self, provider_id: str) -> RemoteSubscription:
+        remote = DemoSubscription.objects.get(demo_id=provider_id)
+        now = timezone.now()
+        ended = remote.cancel_at_period_end and now >= remote.current_period_end
+        return RemoteSubscription(
+            provider_id=remote.demo_id,
+            user_id=remote.user_id,
+            customer_id=f"demo_cus_{remote.user_id}",
+            status="canceled" if ended else remote.status,
+            price_ref=str(remote.price_id),
+            current_period_end=remote.current_period_end,
+            cancel_at_period_end=remote.cancel_at_period_end,
+            ended_at=remote.current_period_end if ended else None,
+        )
+
+    def fetch_payment(self, provider_id: str) -> RemotePayment:
+        demo_id, started = provider_id.rsplit(".", 1)
+        remote = DemoSubscription.objects.select_related("price").get(demo_id=demo_id)
+        start = datetime.fromtimestamp(int(started), tz=UTC)
+        return RemotePayment(
+            provider_id=provider_id,
+            user_id=remote.user_id,
+            customer_id=f"demo_cus_{remote.user_id}",
+            subscription_id=remote.demo_id,
+            description=f"Preceptor Pro, {remote.price.get_interval_display().lower()} (demo)",
+            amount=remote.price.amount,
+            currency=remote.price.currency,
+            paid_at=start,
+            period_start=start,
+            period_end=period_end(start, remote.price.interval),
+        )

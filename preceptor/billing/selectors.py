@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.utils import timezone
+
+from preceptor.billing.models import Price, Receipt, Subscription
+
+Status = Literal["pro", "trial", "trial_ended"]
+
+
+@dataclass(frozen=True)
+class Membership:
+    status: Status
+    ends_at: datetime | None
+    now: datetime
+    subscription: Subscription | None = None
+
+    @property
+    def is_pro(self) -> bool:
+        return self.status == "pro"
+
+    @property
+    def days_left(self) -> int:
+        """Whole days left, counting a started day as a day (ends in 30 hours → 2 days)."""
+        if self.ends_at is None or self.ends_at <= self.now:
+            return 0
+        seconds = (self.ends_at - self.now).total_seconds()
+        return int(-(-seconds // 86400))
+
+    @property
+    def renews(self) -> bool:
+        sub = self.subscription
+        return bool(sub and not sub.cancel_at_period_end and sub.status in ("active", "trialing", "past_due"))
+
+
+def membership_for(user: Any, *, now: datetime | None = None) -> Membership:
+    """The one place that decides Pro access: a paid subscription (trialing/active, past_due within the grace
+    period, until the end of a cancelled period, unless refunded), or Pro granted by staff; else the app's trial."""
+    now = now or timezone.now()
+    grace = settings.BILLING_PAST_DUE_GRACE_DAYS
+    for subscription in Subscription.objects.filter(user=user).exclude(status__in=["incomplete_expired"]):
+        if subscription.grants_pro(now, grace):
+            return Membership("pro", subscription.current_period_end, now, subscription)
+    if user.complimentary_pro_until and now < user.complimentary_pro_until:
+        return Membership("pro", user.complimentary_pro_until, now)
+    if user.is_on_trial(now):
+        return Membership("trial", user.trial_ends_at, now)
+    return Membership("trial_ended", user.trial_ends_at, now)
+
+
+def prices_by_currency() -> dict[str, dict[str, Price]]:
+    """{"EUR": {"month": price, "year": price}, "USD": {...}} for the offered prices."""
+    table: dict[str, dict[str, Price]] = {}
+    for price in Price.objects.filter(is_active=True):
+        table.setdefault(price.currency, {})[price.interval] = price
+    return table
+
+
+def receipts_for(user: Any) -> list[Receipt]:
+    return list(Receipt.objects.filter(user=user).order_by("-paid_at"))
+
+
+def current_subscription(user: Any) -> Subscription | None:
+    """The member's most recent subscription that is not over yet, for the billing page."""
+    return (
+        Subscription.objects.filter(user=user, ended_at__isnull=True, revoked_at__isnull=True)
+        .exclude(status__in=["canceled", "incomplete_expired"])
+        .select_related("price")
+        .order_by("-created_at")
+        .first()
+    )

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from preceptor.accounts.models import User
+from preceptor.billing.models import Customer, Price, ProviderEvent, Receipt, Subscription
+from preceptor.billing.providers.base import IncomingEvent, PaymentProvider, RemotePayment, RemoteSubscription
+from preceptor.core.services import audit_event_record, domain_event_record
+
+logger = logging.getLogger(__name__)
+
+
+def event_handle(*, provider: PaymentProvider, event: IncomingEvent) -> ProviderEvent:
+    """Store the event once and process it. A duplicate of a processed event does nothing; a duplicate of a
+    failed or unfinished one is processed again (every effect is an idempotent upsert)."""
+    try:
+        with transaction.atomic():
+            stored = ProviderEvent.objects.create(
+                provider=provider.name, event_id=event.event_id, type=event.type, payload=event.payload
+            )
+    except IntegrityError:
+        stored = ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
+        if stored.status in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
+            return stored
+    return event_process(provider=provider, stored=stored)
+
+
+def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> ProviderEvent:
+    """Re-read what the event concerns from the provider and upsert our state; record success or failure."""
+    event = IncomingEvent(event_id=stored.event_id, type=stored.type, payload=stored.payload)
+    effects = provider.effects(event)
+    ProviderEvent.objects.filter(pk=stored.pk).update(attempts=stored.attempts + 1)
+    stored.attempts += 1
+    if not (effects.subscriptions or effects.payments):
+        stored.status = ProviderEvent.Status.IGNORED
+    else:
+        try:
+            for provider_id in effects.subscriptions:
+                subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
+            for provider_id in effects.payments:
+                payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
+        except Exception as exc:
+            logger.exception("billing: %s event %s failed", provider.name, stored.event_id)
+            stored.status, stored.error = ProviderEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+            stored.save(update_fields=["status", "error"])
+            return stored
+        stored.status = ProviderEvent.Status.PROCESSED
+    stored.processed_at, stored.error = timezone.now(), ""
+    stored.save(update_fields=["status", "processed_at", "error"])
+    return stored
+
+
+def _user_for(*, provider: PaymentProvider, user_id: int | None, customer_id: str) -> User:
+    customer = Customer.objects.filter(provider=provider.name, provider_id=customer_id).select_related("user").first()
+    if customer:
+        return customer.user
+    if user_id is None:
+        raise LookupError(f"{provider.name} customer {customer_id} belongs to no member")
+    user = User.objects.get(pk=user_id)
+    Customer.objects.get_or_create(user=user, provider=provider.name, defaults={"provider_id": customer_id})
+    return user
+
+
+def _price_for(provider: PaymentProvider, price_ref: str) -> Price | None:
+    field = {"stripe": "stripe_price_id", "paypal": "paypal_plan_id"}.get(provider.name)
+    if field is None:
+        return Price.objects.filter(pk=int(price_ref)).first() if price_ref.isdigit() else None
+    return Price.objects.filter(**{field: price_ref}).first()
+
+
+@transaction.atomic
+def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) -> Subscription:
+    """Upsert our copy from the provider's current record. Any delivery order ends in the provider's state."""
+    user = _user_for(provider=provider, user_id=remote.user_id, customer_id=remote.customer_id)
+    subscription = (
+        Subscription.objects.select_for_update().filter(provider=provider.name, provider_id=remote.provider_id).first()
+    )
+    created = subscription is None
+    if created:
+        subscription = Subscription(user=user, provider=provider.name, provider_id=remote.provider_id)
+    before = None if created else (subscription.status, subscription.cancel_at_period_end)
+    now = timezone.now()
+    if remote.status == Subscription.Status.PAST_DUE:
+        subscription.past_due_since = subscription.past_due_since or now
+    else:
+        subscription.past_due_since = None
+    subscription.status = remote.status
+    subscription.price = _price_for(provider, remote.price_ref)
+    subscription.current_period_end = remote.current_period_end
+    subscription.cancel_at_period_end = remote.cancel_at_period_end
+    subscription.ended_at = remote.ended_at
+    subscription.save()
+    after = (subscription.status, subscription.cancel_at_period_end)
+    if before != after:
+        audit_event_record(
+            action="billing.subscription_changed",
+            subject=user,
+            target=subscription,
+            data={"provider": provider.name, "from": before and list(before), "to": list(after)},
+        )
+    return subscription
+
+
+@transaction.atomic
+def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt:
+    """Upsert a receipt from the provider's payment; refunds and disputes are recorded and revoke access."""
+    user = _user_for(provider=provider, user_id=remote.user_id, customer_id=remote.customer_id)
+    subscription = Subscription.objects.filter(provider=provider.name, provider_id=remote.subscription_id).first()
+    receipt = Receipt.objects.select_for_update().filter(provider=provider.name, provider_id=remote.provider_id).first()
+    created = receipt is None
+    if created:
+        receipt = Receipt(user=user, provider=provider.name, provider_id=remote.provider_id)
+    receipt.subscription = subscription
+    receipt.description = remote.description
+    receipt.amount, receipt.currency = remote.amount, remote.currency.upper()
+    receipt.period_start, receipt.period_end, receipt.paid_at = remote.period_start, remote.period_end, remote.paid_at
+    receipt.refunded_amount = min(remote.refunded_amount, remote.amount)
+    previous_status = None if created else receipt.status
+    if remote.disputed:
+        receipt.status = Receipt.Status.DISPUTED
+    elif receipt.refunded_amount >= receipt.amount:
+        receipt.status = Receipt.Status.REFUNDED
+    elif receipt.refunded_amount:
+        receipt.status = Receipt.Status.PARTIALLY_REFUNDED
+    else:
+        receipt.status = Receipt.Status.PAID
+    receipt.save()
+    if created:
+        audit_event_record(
+            action="billing.payment_received",
+            subject=user,
+            target=receipt,
+            data={"provider": provider.name, "amount": receipt.amount, "currency": receipt.currency},
+        )
+        first_purchase = not Receipt.objects.filter(user=user).exclude(pk=receipt.pk).exists()
+        if first_purchase:
+            domain_event_record(
+                kind="purchase_completed",
+                user=user,
+                reference=f"{provider.name}:{receipt.provider_id}",
+                data={"value": receipt.amount, "currency": receipt.currency},
+            )
+        transaction.on_commit(lambda: _send_receipt(receipt.pk))
+    elif previous_status != receipt.status:
+        audit_event_record(
+            action=f"billing.payment_{receipt.status}",
+            subject=user,
+            target=receipt,
+            data={"provider": provider.name, "refunded": receipt.refunded_amount},
+        )
+    if receipt.status in (Receipt.Status.REFUNDED, Receipt.Status.DISPUTED) and subscription:
+        # A refund or dispute of the payment takes back the access it paid for; later syncs keep it revoked.
+        Subscription.objects.filter(pk=subscription.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return receipt
+
+
+def _send_receipt(receipt_id: int) -> None:
+    from preceptor.billing.emails import receipt_email
+
+    receipt_email(receipt_id=receipt_id)
+
+
+def subscription_cancel(*, subscription: Subscription, actor: Any, provider: PaymentProvider) -> None:
+    """Ask the provider to end the subscription at the end of the paid period; its event updates our copy."""
+    provider.cancel(subscription=subscription)
+    audit_event_record(action="billing.cancel_requested", actor=actor, subject=subscription.user, target=subscription)
+
+
+def checkout_start(*, provider: PaymentProvider, request: Any, user: User, price: Price) -> str:
+    audit_event_record(
+        action="billing.checkout_started", actor=user, subject=user, target=price, data={"provider": provider.name}
+    )
+    return provider.checkout_url(request=request, user=user, price=price)
+
+
+def price_for(*, interval: str, currency: str) -> Price | None:
+    return Price.objects.filter(interval=interval, currency=currency, is_active=True).first()
+
+
+def demo_checkout_complete(*, provider: Any, user: User, price: Price, now: datetime | None = None) -> None:
+    for event in provider.pay(user=user, price=price, now=now):
+        event_handle(provider=provider, event=event)
+
+
+DEFAULT_PRICES = {("month", "EUR"): 2900, ("year", "EUR"): 24900, ("month", "USD"): 3200, ("year", "USD"): 27900}
+
+
+def prices_ensure() -> list[Price]:
+    """The default Pro prices (editable afterwards in the admin); existing prices are left as they are."""
+    return [
+        Price.objects.get_or_create(interval=interval, currency=currency, defaults={"amount": amount})[0]
+        for (interval, currency), amount in DEFAULT_PRICES.items()
+    ]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from preceptor.billing import views
+
+app_name = "billing"
+urlpatterns = [
+    path("pricing/", views.pricing, name="pricing"),
+    path("billing/", views.overview, name="overview"),
+    path("billing/checkout/", views.checkout, name="checkout"),
+    path("billing/cancel/", views.cancel, name="cancel"),
+    path("billing/manage/", views.manage, name="manage"),
+    path("billing/receipts/<uuid:public_id>/", views.receipt, name="receipt"),
+    path("billing/demo/pay/<str:token>/", views.demo_pay, name="demo_pay"),
+    path("webhooks/<str:provider_name>/", views.webhook, name="webhook"),
+]

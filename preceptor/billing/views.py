@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from preceptor.billing.forms import CheckoutForm
+from preceptor.billing.models import Currency, Price, ProviderEvent, Receipt
+from preceptor.billing.providers import registry
+from preceptor.billing.providers.base import InvalidSignature, ProviderError
+from preceptor.billing.selectors import current_subscription, membership_for, prices_by_currency, receipts_for
+from preceptor.billing.services import (
+    checkout_start,
+    demo_checkout_complete,
+    event_handle,
+    price_for,
+    subscription_cancel,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def pricing(request: HttpRequest) -> HttpResponse:
+    currency = request.GET.get("currency", "EUR").upper()
+    if currency not in Currency.values:
+        currency = "EUR"
+    table = prices_by_currency()
+    membership = membership_for(request.user) if request.user.is_authenticated else None
+    return render(
+        request,
+        "billing/pricing.html",
+        {
+            "currency": currency,
+            "currencies": [c for c in Currency.values if c in table],
+            "prices": table.get(currency, {}),
+            "providers": registry.available(),
+            "membership": membership,
+        },
+    )
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest) -> HttpResponse:
+    providers = {p.name: p for p in registry.available()}
+    form = CheckoutForm(request.POST, providers=list(providers))
+    if not form.is_valid():
+        messages.error(request, _("Please choose a plan and a payment method."))
+        return redirect("billing:pricing")
+    if membership_for(request.user).is_pro and current_subscription(request.user):
+        messages.info(request, _("You are already a Pro member."))
+        return redirect("billing:overview")
+    price = price_for(interval=form.cleaned_data["interval"], currency=form.cleaned_data["currency"])
+    if price is None:
+        raise Http404
+    provider = providers[form.cleaned_data["provider"]]
+    try:
+        url = checkout_start(provider=provider, request=request, user=request.user, price=price)
+    except ProviderError:
+        logger.exception("billing: checkout with %s failed", provider.name)
+        messages.error(request, _("The payment service is not reachable right now. Please try again in a minute."))
+        return redirect("billing:pricing")
+    return redirect(url)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    subscription = current_subscription(request.user)
+    provider = registry.get(subscription.provider) if subscription else None
+    return render(
+        request,
+        "billing/overview.html",
+        {
+            "membership": membership_for(request.user),
+            "subscription": subscription,
+            "provider": provider,
+            "receipts": receipts_for(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest) -> HttpResponse:
+    subscription = current_subscription(request.user)
+    if subscription is None or subscription.cancel_at_period_end:
+        messages.info(request, _("There is no renewing membership to cancel."))
+        return redirect("billing:overview")
+    try:
+        subscription_cancel(subscription=subscription, actor=request.user, provider=registry.get(subscription.provider))
+    except ProviderError:
+        messages.error(request, _("The payment service is not reachable right now. Please try again in a minute."))
+        return redirect("billing:overview")
+    messages.success(request, _("Your membership will not renew. You keep Pro until the end of the paid period."))
+    return redirect("billing:overview")
+
+
+@login_required
+@require_POST
+def manage(request: HttpRequest) -> HttpResponse:
+    subscription = current_subscription(request.user)
+    provider = registry.get(subscription.provider) if subscription else None
+    url = provider.manage_url(request=request, user=request.user) if provider else None
+    if not url:
+        raise Http404
+    return redirect(url)
+
+
+@login_required
+def receipt(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = get_object_or_404(Receipt.objects.select_related("user"), public_id=public_id, user=request.user)
+    return render(request, "billing/receipt.html", {"receipt": found})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demo_pay(request: HttpRequest, token: str) -> HttpResponse:
+    provider = registry.get("demo")
+    if not provider.is_available():
+        raise Http404
+    try:
+        user_id, price_id = provider.read_token(token)
+    except ProviderError:
+        messages.error(request, _("This demo checkout link is invalid or has expired. Please start again."))
+        return redirect("billing:pricing")
+    if user_id != request.user.pk:
+        raise Http404
+    price = get_object_or_404(Price, pk=price_id)
+    if request.method == "POST":
+        demo_checkout_complete(provider=provider, user=request.user, price=price)
+        messages.success(request, _("Welcome to Pro! Your receipt is below."))
+        return redirect("billing:overview")
+    return render(request, "billing/demo_pay.html", {"price": price})
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest, provider_name: str) -> HttpResponse:
+    """Verify on the raw body, store the event once, process it. 400 for a bad signature, 500 on failure."""
+    if provider_name not in ("stripe", "paypal") or not registry.configured(provider_name):
+        raise Http404
+    provider = registry.get(provider_name)
+    try:
+        event = provider.verify(request)
+    except InvalidSignature:
+        return HttpResponseBadRequest("invalid signature")
+    stored = event_handle(provider=provider, event=event)
+    if stored.status == ProviderEvent.Status.FAILED:
+        return HttpResponseServerError("processing failed; it will be retried")
+    return HttpResponse("ok")
