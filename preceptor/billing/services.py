@@ -59,9 +59,9 @@ def _user_for(*, provider: PaymentProvider, user_id: int | None, customer_id: st
     customer = Customer.objects.filter(provider=provider.name, provider_id=customer_id).select_related("user").first()
     if customer:
         return customer.user
-    if user_id is None:
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
         raise LookupError(f"{provider.name} customer {customer_id} belongs to no member")
-    user = User.objects.get(pk=user_id)
     Customer.objects.get_or_create(user=user, provider=provider.name, defaults={"provider_id": customer_id})
     return user
 

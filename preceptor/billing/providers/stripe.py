@@ -1,0 +1,198 @@
+"""Stripe: Checkout for subscriptions, the Customer Portal, signed webhooks. The API version is pinned."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from preceptor.billing.models import Customer, Price, Subscription
+from preceptor.billing.providers.base import (
+    Effects,
+    IncomingEvent,
+    InvalidSignature,
+    PaymentProvider,
+    ProviderError,
+    RemotePayment,
+    RemoteSubscription,
+)
+
+API_VERSION = "2026-10-28.endive"  # pinned: the version stripe-python 16.1 speaks; set the endpoint to match
+SUBSCRIPTION_EVENTS = {
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "customer.subscription.trial_will_end",
+    "customer.subscription.paused",
+    "customer.subscription.resumed",
+}
+INVOICE_EVENTS = {"invoice.paid", "invoice.payment_failed", "invoice.payment_action_required"}
+
+
+def _when(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value, tz=UTC) if value else None
+
+
+def _id(value: Any) -> str:
+    """An expandable field: either an id or the object itself."""
+    if isinstance(value, str) or value is None:
+        return value or ""
+    return value.get("id", "")
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+    label = "Stripe"
+
+    def is_available(self) -> bool:
+        return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
+
+    @property
+    def client(self) -> stripe.StripeClient:
+        base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+        return stripe.StripeClient(settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION, base_addresses=base)
+
+    def _customer_id(self, user: Any) -> str:
+        existing = Customer.objects.filter(user=user, provider=self.name).first()
+        if existing:
+            return existing.provider_id
+        customer = self.client.v1.customers.create(
+            params={"email": user.email, "name": user.full_name, "metadata": {"preceptor_user": str(user.pk)}},
+            options={"idempotency_key": f"customer-{user.pk}"},
+        )
+        Customer.objects.get_or_create(user=user, provider=self.name, defaults={"provider_id": customer.id})
+        return customer.id
+
+    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+        if not price.stripe_price_id:
+            raise ProviderError(f"{price} has no Stripe price id")
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params={
+                    "mode": "subscription",
+                    "customer": self._customer_id(user),
+                    "client_reference_id": str(user.pk),
+                    "line_items": [{"price": price.stripe_price_id, "quantity": 1}],
+                    "metadata": {"preceptor_user": str(user.pk)},
+                    "subscription_data": {"metadata": {"preceptor_user": str(user.pk)}},
+                    "success_url": request.build_absolute_uri(reverse("billing:overview"))
+                    + "?checkout={CHECKOUT_SESSION_ID}",
+                    "cancel_url": request.build_absolute_uri(reverse("billing:pricing")),
+                },
+                options={"idempotency_key": f"checkout-{user.pk}-{price.pk}-{request.session.session_key}"},
+            )
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        return session.url
+
+    def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
+        customer = Customer.objects.filter(user=user, provider=self.name).first()
+        if customer is None:
+            return None
+        try:
+            portal = self.client.v1.billing_portal.sessions.create(
+                params={
+                    "customer": customer.provider_id,
+                    "return_url": request.build_absolute_uri(reverse("billing:overview")),
+                }
+            )
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        return portal.url  # never cached or logged
+
+    def cancel(self, *, subscription: Subscription) -> None:
+        try:
+            self.client.v1.subscriptions.update(subscription.provider_id, params={"cancel_at_period_end": True})
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        # The customer.subscription.updated webhook brings the change back; sync now too for the page.
+        from preceptor.billing.services import subscription_sync
+
+        subscription_sync(provider=self, remote=self.fetch_subscription(subscription.provider_id))
+
+    def verify(self, request: HttpRequest) -> IncomingEvent:
+        try:
+            event = stripe.Webhook.construct_event(
+                request.body, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
+            )
+        except (ValueError, stripe.SignatureVerificationError) as exc:
+            raise InvalidSignature(str(exc)) from exc
+        data = event.to_dict()
+        return IncomingEvent(event_id=data["id"], type=data["type"], payload=data)
+
+    def effects(self, event: IncomingEvent) -> Effects:
+        obj = event.payload.get("data", {}).get("object", {})
+        if event.type in SUBSCRIPTION_EVENTS:
+            return Effects(subscriptions=[obj["id"]])
+        if event.type == "checkout.session.completed" and obj.get("mode") == "subscription":
+            return Effects(subscriptions=[_id(obj.get("subscription"))])
+        if event.type in INVOICE_EVENTS:
+            subscription = _invoice_subscription(obj)
+            payments = [obj["id"]] if event.type == "invoice.paid" else []
+            return Effects(subscriptions=[subscription] if subscription else [], payments=payments)
+        if event.type in ("charge.refunded", "charge.dispute.created"):
+            invoice = _id(obj.get("invoice")) or self._invoice_for_charge(_id(obj.get("charge")) or obj["id"])
+            return Effects(payments=[invoice] if invoice else [])
+        return Effects()
+
+    def _invoice_for_charge(self, charge_id: str) -> str:
+        charge = self.client.v1.charges.retrieve(charge_id).to_dict()
+        return _id(charge.get("invoice"))
+
+    def fetch_subscription(self, provider_id: str) -> RemoteSubscription:
+        sub = self.client.v1.subscriptions.retrieve(provider_id).to_dict()
+        item = (sub.get("items") or {}).get("data", [{}])[0]
+        price = item.get("price") or item.get("plan") or {}
+        # Since 2025-03-31 the period lives on the item; older API versions (and localstripe) keep it on the subscription.
+        period_end = item.get("current_period_end") or sub.get("current_period_end")
+        return RemoteSubscription(
+            provider_id=sub["id"],
+            user_id=_user_id(sub.get("metadata")),
+            customer_id=_id(sub.get("customer")),
+            status=sub["status"],
+            price_ref=price.get("id", ""),
+            current_period_end=_when(period_end),
+            cancel_at_period_end=bool(sub.get("cancel_at_period_end")),
+            ended_at=_when(sub.get("ended_at")),
+        )
+
+    def fetch_payment(self, provider_id: str) -> RemotePayment:
+        invoice = self.client.v1.invoices.retrieve(provider_id).to_dict()
+        charge_id = _id(invoice.get("charge"))
+        refunded, disputed = 0, False
+        if charge_id:
+            charge = self.client.v1.charges.retrieve(charge_id).to_dict()
+            refunded, disputed = charge.get("amount_refunded", 0), bool(charge.get("disputed"))
+        line = ((invoice.get("lines") or {}).get("data") or [{}])[0]
+        period = line.get("period") or {}
+        paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or invoice.get("created")
+        return RemotePayment(
+            provider_id=invoice["id"],
+            user_id=_user_id(invoice.get("metadata")),
+            customer_id=_id(invoice.get("customer")),
+            subscription_id=_invoice_subscription(invoice),
+            description="Preceptor Pro",
+            amount=invoice.get("amount_paid", 0),
+            currency=invoice.get("currency", "eur"),
+            paid_at=_when(paid_at) or datetime.now(UTC),
+            period_start=_when(period.get("start") or invoice.get("period_start")),
+            period_end=_when(period.get("end") or invoice.get("period_end")),
+            refunded_amount=refunded,
+            disputed=disputed,
+        )
+
+
+def _invoice_subscription(invoice: dict[str, Any]) -> str:
+    """Since 2025-03-31 an invoice's subscription is under parent.subscription_details; older: top level."""
+    parent = invoice.get("parent") or {}
+    details = parent.get("subscription_details") or {}
+    return _id(details.get("subscription")) or _id(invoice.get("subscription"))
+
+
+def _user_id(metadata: dict[str, Any] | None) -> int | None:
+    value = (metadata or {}).get("preceptor_user")
+    return int(value) if value and str(value).isdigit() else None
