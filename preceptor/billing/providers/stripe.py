@@ -147,7 +147,7 @@ class StripeProvider(PaymentProvider):
         sub = self.client.v1.subscriptions.retrieve(provider_id).to_dict()
         item = (sub.get("items") or {}).get("data", [{}])[0]
         price = item.get("price") or item.get("plan") or {}
-        # Since 2025-03-31 the period lives on the item; older API versions (and localstripe) keep it on the subscription.
+        # Since 2025-03-31 the period lives on the item; older versions (and localstripe) keep it on the subscription.
         period_end = item.get("current_period_end") or sub.get("current_period_end")
         return RemoteSubscription(
             provider_id=sub["id"],
