@@ -25,7 +25,9 @@ def prices(db, settings):
 
 def buy(client, user, interval="month", currency="EUR"):
     client.force_login(user)
-    response = client.post(reverse("billing:checkout"), {"interval": interval, "currency": currency, "provider": "demo"})
+    response = client.post(
+        reverse("billing:checkout"), {"interval": interval, "currency": currency, "provider": "demo"}
+    )
     assert response.status_code == 302, response
     return client.post(response.url)
 
@@ -39,8 +41,9 @@ def test_pricing_shows_both_intervals_in_each_currency_to_everyone(client, price
     assert "demo checkout" in client.get(reverse("billing:pricing")).content.decode()
 
 
-def test_buying_through_the_demo_gives_pro_a_receipt_and_audit_rows(client, prices, learner, mailoutbox,
-                                                                    django_capture_on_commit_callbacks):
+def test_buying_through_the_demo_gives_pro_a_receipt_and_audit_rows(
+    client, prices, learner, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = buy(client, learner, "year")
     assert response.url == reverse("billing:overview")
@@ -73,9 +76,17 @@ def test_a_full_refund_takes_pro_back_and_is_audited(client, prices, learner):
     receipt = Receipt.objects.get(user=learner)
     payment_sync(
         provider=registry.get("demo"),
-        remote=RemotePayment(provider_id=receipt.provider_id, user_id=learner.pk, customer_id=f"demo_cus_{learner.pk}",
-                             subscription_id=receipt.subscription.provider_id, description=receipt.description,
-                             amount=receipt.amount, currency="EUR", paid_at=receipt.paid_at, refunded_amount=receipt.amount),
+        remote=RemotePayment(
+            provider_id=receipt.provider_id,
+            user_id=learner.pk,
+            customer_id=f"demo_cus_{learner.pk}",
+            subscription_id=receipt.subscription.provider_id,
+            description=receipt.description,
+            amount=receipt.amount,
+            currency="EUR",
+            paid_at=receipt.paid_at,
+            refunded_amount=receipt.amount,
+        ),
     )
     receipt.refresh_from_db()
     assert receipt.status == "refunded"
@@ -88,8 +99,14 @@ def test_a_full_refund_takes_pro_back_and_is_audited(client, prices, learner):
 def test_past_due_keeps_pro_for_the_grace_period(settings, prices, learner):
     settings.BILLING_PAST_DUE_GRACE_DAYS = 3
     now = timezone.now()
-    sub = Subscription.objects.create(user=learner, provider="demo", provider_id="demo_sub_x", status="past_due",
-                                      past_due_since=now, current_period_end=now + timedelta(days=20))
+    sub = Subscription.objects.create(
+        user=learner,
+        provider="demo",
+        provider_id="demo_sub_x",
+        status="past_due",
+        past_due_since=now,
+        current_period_end=now + timedelta(days=20),
+    )
     assert membership_for(learner, now=now + timedelta(days=2)).is_pro
     assert not membership_for(learner, now=now + timedelta(days=3)).is_pro
     sub.status = "unpaid"
@@ -133,15 +150,17 @@ def test_pages_for_anonymous_other_member_and_owner(client, prices, learner, out
 
 def test_invalid_checkout_input_is_explained(client, prices, learner):
     client.force_login(learner)
-    response = client.post(reverse("billing:checkout"), {"interval": "decade", "currency": "EUR", "provider": "demo"},
-                           follow=True)
+    response = client.post(
+        reverse("billing:checkout"), {"interval": "decade", "currency": "EUR", "provider": "demo"}, follow=True
+    )
     assert "Please choose a plan and a payment method." in response.content.decode()
 
 
 def test_buying_again_while_pro_is_refused(client, prices, learner):
     buy(client, learner)
-    response = client.post(reverse("billing:checkout"), {"interval": "year", "currency": "EUR", "provider": "demo"},
-                           follow=True)
+    response = client.post(
+        reverse("billing:checkout"), {"interval": "year", "currency": "EUR", "provider": "demo"}, follow=True
+    )
     assert "You are already a Pro member." in response.content.decode()
     assert Subscription.objects.count() == 1
 
@@ -185,4 +204,7 @@ def test_money_is_integer_minor_units_and_prices_are_positive(prices):
 
 def test_demo_checkout_runs_through_the_same_event_path(prices, learner):
     demo_checkout_complete(provider=registry.get("demo"), user=learner, price=prices["month", "USD"])
-    assert set(ProviderEvent.objects.values_list("type", flat=True)) == {"customer.subscription.created", "invoice.paid"}
+    assert set(ProviderEvent.objects.values_list("type", flat=True)) == {
+        "customer.subscription.created",
+        "invoice.paid",
+    }
