@@ -2,6 +2,8 @@
 
 B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wrk -t1 -c16
 B1  the same view behind the full middleware stack; goal ≥ 70% of B0
+W1  webhooks: 1,000 signed Stripe events, 20% duplicates, shuffled, 8 concurrent senders (localstripe as
+    Stripe); goal ≥ 100 events/s on SQLite, ≥ 200 on PostgreSQL, exactly-once end state, no "database is locked"
 B2  course page and lesson page for a signed-in Pro member, demo scaled to 50 courses / 500 lessons /
     2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL queries, 0 errors
 
@@ -157,6 +159,15 @@ def prepare_b2(workdir: Path) -> tuple[dict[str, str], dict]:
     return env, json.loads(scaled.strip().splitlines()[-1])
 
 
+def run_w1(env: dict[str, str], *, migrate: bool = False) -> dict:
+    if migrate:
+        manage(env, "migrate", "--noinput")
+    out = subprocess.run(
+        [sys.executable, "bench/w1.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
@@ -175,6 +186,9 @@ def main() -> None:
             "B2 course": (b2_env, course_path, b2_headers),
             "B2 lesson": (b2_env, lesson_path, b2_headers),
         }
+        w1 = {"SQLite": run_w1(b2_env)}
+        if os.environ.get("BENCH_POSTGRES_URL"):
+            w1["PostgreSQL"] = run_w1({**b2_env, "DATABASE_URL": os.environ["BENCH_POSTGRES_URL"]}, migrate=True)
         figures: dict[str, list[dict]] = {name: [] for name in cases}
         servers = {}
         try:
@@ -222,6 +236,12 @@ def main() -> None:
         lines.append(
             f"| {name} | {what[name]} | {rps:,.0f} | {rps / b0:.0%} | {median(name, 'p95_ms'):.1f} | "
             f"{queries.get(name, '—')} | {errors} | {goals[name]} |"
+        )
+    lines += ["", "| id | database | events/s | goal | exact end state | errors |", "|---|---|---:|---|---|---:|"]
+    for database, result in w1.items():
+        goal = "≥ 200/s" if database == "PostgreSQL" else "≥ 100/s"
+        lines.append(
+            f"| W1 | {database} | {result['events_per_s']:,.0f} | {goal} | {result['exact']} | {result['errors']} |"
         )
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)

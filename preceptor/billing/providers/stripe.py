@@ -53,8 +53,14 @@ class StripeProvider(PaymentProvider):
 
     @property
     def client(self) -> stripe.StripeClient:
-        base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-        return stripe.StripeClient(settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION, base_addresses=base)
+        """One client (and connection pool) per key and base address."""
+        key = (settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+        if getattr(self, "_client_key", None) != key:
+            base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+            self._client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION,
+                                               base_addresses=base)
+            self._client_key = key
+        return self._client
 
     def _customer_id(self, user: Any) -> str:
         existing = Customer.objects.filter(user=user, provider=self.name).first()
