@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "preceptor.config.settings")
 
 
 def free_port() -> int:
@@ -33,9 +34,9 @@ def wait(url: str, process: subprocess.Popen) -> None:
             return
         except urllib.error.HTTPError:
             return
-        except OSError:
+        except OSError as exc:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not come up") from None
+                raise RuntimeError(f"{url} did not come up: {exc!r}") from None
             time.sleep(0.1)
 
 
@@ -44,6 +45,8 @@ def main() -> None:
 
     stripe_port, web_port = free_port(), free_port()
     os.environ.update(
+        SECURE_SSL_REDIRECT="0",  # the senders post plain HTTP on loopback, as a TLS proxy would
+        EMAIL_URL="dummy:",
         STRIPE_SECRET_KEY="sk_test_bench",
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=f"http://127.0.0.1:{stripe_port}",

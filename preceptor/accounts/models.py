@@ -47,6 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     age_verified_at = models.DateTimeField(_("age check passed"), null=True, blank=True)
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
+    trial_reminder_sent_at = models.DateTimeField(_("trial reminder sent"), null=True, blank=True)
     complimentary_pro_until = models.DateTimeField(
         _("complimentary Pro until"),
         null=True,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -41,7 +42,9 @@ def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> Provid
     else:
         try:
             for provider_id in effects.subscriptions:
-                subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
+                synced = subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
+                if event.type in provider.payment_failed_events:
+                    transaction.on_commit(partial(_send_dunning, synced.pk))
             for provider_id in effects.payments:
                 payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
         except Exception as exc:
@@ -80,10 +83,11 @@ def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) 
     subscription = (
         Subscription.objects.select_for_update().filter(provider=provider.name, provider_id=remote.provider_id).first()
     )
-    created = subscription is None
-    if created:
+    before: tuple[str, bool] | None = None
+    if subscription is None:
         subscription = Subscription(user=user, provider=provider.name, provider_id=remote.provider_id)
-    before = None if created else (subscription.status, subscription.cancel_at_period_end)
+    else:
+        before = (subscription.status, subscription.cancel_at_period_end)
     now = timezone.now()
     if remote.status == Subscription.Status.PAST_DUE:
         subscription.past_due_since = subscription.past_due_since or now
@@ -113,7 +117,7 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
     subscription = Subscription.objects.filter(provider=provider.name, provider_id=remote.subscription_id).first()
     receipt = Receipt.objects.select_for_update().filter(provider=provider.name, provider_id=remote.provider_id).first()
     created = receipt is None
-    if created:
+    if receipt is None:
         receipt = Receipt(user=user, provider=provider.name, provider_id=remote.provider_id)
     receipt.subscription = subscription
     receipt.description = remote.description
@@ -145,7 +149,7 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
                 reference=f"{provider.name}:{receipt.provider_id}",
                 data={"value": receipt.amount, "currency": receipt.currency},
             )
-        transaction.on_commit(lambda: _send_receipt(receipt.pk))
+        transaction.on_commit(partial(_send_receipt, receipt.pk))
     elif previous_status != receipt.status:
         audit_event_record(
             action=f"billing.payment_{receipt.status}",
@@ -157,6 +161,12 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
         # A refund or dispute of the payment takes back the access it paid for; later syncs keep it revoked.
         Subscription.objects.filter(pk=subscription.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return receipt
+
+
+def _send_dunning(subscription_id: int) -> None:
+    from preceptor.billing.emails import payment_failed_email
+
+    payment_failed_email(subscription_id=subscription_id)
 
 
 def _send_receipt(receipt_id: int) -> None:

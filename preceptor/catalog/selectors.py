@@ -36,14 +36,14 @@ def can_open_everything(user: Any) -> Reason | None:
     return None
 
 
-def lesson_access(user: Any, lesson: Lesson, *, free_ids: set[int], everything: Reason | bool | None = False) -> Access:
+def lesson_access(user: Any, lesson: Lesson, *, free_ids: set[int], everything: Reason | None) -> Access:
     """The one rule for opening a lesson, used by every view that shows or serves lesson content.
 
-    ``everything`` is ``can_open_everything(user)`` when the caller already knows it (one lookup per page).
+    ``everything`` is ``can_open_everything(user)``, looked up once per page by the caller.
     """
     if not getattr(user, "is_authenticated", False):
         return Access(False, "sign_in")
-    reason = can_open_everything(user) if everything is False else everything
+    reason = everything
     if reason:
         return Access(True, reason)
     if lesson.pk in free_ids:

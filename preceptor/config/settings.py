@@ -124,6 +124,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "trial-ending-reminders": {"task": "preceptor.billing.tasks.trial_ending_reminders", "schedule": 6 * 3600},
+}
 
 # --- E-mail ----------------------------------------------------------------------------------------
 _email = email_settings(env_str("EMAIL_URL"))

@@ -70,6 +70,7 @@ class Effects:
 class PaymentProvider(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
+    payment_failed_events: ClassVar[frozenset[str]] = frozenset()  # these send the member a dunning e-mail
 
     @abstractmethod
     def is_available(self) -> bool:

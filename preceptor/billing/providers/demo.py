@@ -35,6 +35,7 @@ def period_end(start: datetime, interval: str) -> datetime:
 class DemoProvider(PaymentProvider):
     name = "demo"
     label = "Demo checkout (no real payment)"
+    payment_failed_events = frozenset({"invoice.payment_failed"})
 
     def is_available(self) -> bool:
         return bool(settings.DEBUG and settings.BILLING_DEMO)
@@ -78,6 +79,15 @@ class DemoProvider(PaymentProvider):
             event=self._event("customer.subscription.updated", {"subscription": subscription.provider_id}),
         )
 
+    def fail_renewal(self, *, subscription: Subscription) -> None:
+        """Simulate a declined renewal, as a card expiring would at Stripe."""
+        from preceptor.billing.services import event_handle
+
+        DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(status="past_due")
+        event_handle(
+            provider=self, event=self._event("invoice.payment_failed", {"subscription": subscription.provider_id})
+        )
+
     def _event(self, type_: str, payload: dict[str, Any]) -> IncomingEvent:
         return IncomingEvent(event_id=f"demo_evt_{secrets.token_hex(10)}", type=type_, payload=payload)
 
@@ -86,6 +96,8 @@ class DemoProvider(PaymentProvider):
 
     def effects(self, event: IncomingEvent) -> Effects:
         if event.type.startswith("customer.subscription."):
+            return Effects(subscriptions=[event.payload["subscription"]])
+        if event.type == "invoice.payment_failed":
             return Effects(subscriptions=[event.payload["subscription"]])
         if event.type == "invoice.paid":
             return Effects(subscriptions=[event.payload["subscription"]], payments=[event.payload["invoice"]])

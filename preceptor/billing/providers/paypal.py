@@ -72,6 +72,7 @@ def _minor(amount: dict[str, Any] | None) -> tuple[int, str]:
 class PayPalProvider(PaymentProvider):
     name = "paypal"
     label = "PayPal"
+    payment_failed_events = frozenset({"BILLING.SUBSCRIPTION.PAYMENT.FAILED"})
 
     def __init__(self, *, fetcher: CertificateFetcher | None = None, transport: httpx.BaseTransport | None = None):
         self.fetcher = fetcher or fetch_certificate

@@ -47,6 +47,7 @@ def _id(value: Any) -> str:
 class StripeProvider(PaymentProvider):
     name = "stripe"
     label = "Stripe"
+    payment_failed_events = frozenset({"invoice.payment_failed", "invoice.payment_action_required"})
 
     def is_available(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
@@ -57,8 +58,9 @@ class StripeProvider(PaymentProvider):
         key = (settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
         if getattr(self, "_client_key", None) != key:
             base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
-            self._client = stripe.StripeClient(settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION,
-                                               base_addresses=base)
+            self._client = stripe.StripeClient(
+                settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION, base_addresses=base
+            )
             self._client_key = key
         return self._client
 

@@ -28,16 +28,23 @@ def build(*, members: list, price, client, events: int = 1000, duplicate_share: 
     distinct: list[bytes] = []
     subscriptions, invoices = {}, []
     for n, user in enumerate(members):
-        customer = client.v1.customers.create(params={"email": user.email, "metadata": {"preceptor_user": str(user.pk)}})
+        customer = client.v1.customers.create(
+            params={"email": user.email, "metadata": {"preceptor_user": str(user.pk)}}
+        )
         method = client.v1.payment_methods.create(
-            params={"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031,
-                                             "cvc": "123"}}
+            params={
+                "type": "card",
+                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"},
+            }
         )
         client.v1.payment_methods.attach(method.id, params={"customer": customer.id})
         client.v1.customers.update(customer.id, params={"invoice_settings": {"default_payment_method": method.id}})
         sub = client.v1.subscriptions.create(
-            params={"customer": customer.id, "items": [{"plan": price.stripe_price_id}],
-                    "metadata": {"preceptor_user": str(user.pk)}}
+            params={
+                "customer": customer.id,
+                "items": [{"plan": price.stripe_price_id}],
+                "metadata": {"preceptor_user": str(user.pk)},
+            }
         ).to_dict()
         if n % 4 == 0:  # a quarter of them cancel in the portal, so the final state is not just "active"
             sub = client.v1.subscriptions.update(sub["id"], params={"cancel_at_period_end": True}).to_dict()
@@ -51,8 +58,12 @@ def build(*, members: list, price, client, events: int = 1000, duplicate_share: 
             if kind == "invoice.paid":
                 obj = {"id": invoice, "object": "invoice", "subscription": sub["id"], "customer": customer.id}
             elif kind == "checkout.session.completed":
-                obj = {"id": f"cs_{sub['id']}", "object": "checkout.session", "mode": "subscription",
-                       "subscription": sub["id"]}
+                obj = {
+                    "id": f"cs_{sub['id']}",
+                    "object": "checkout.session",
+                    "mode": "subscription",
+                    "subscription": sub["id"],
+                }
             distinct.append(stripe_event(kind, obj, event_id=f"evt_w1_{sub['id']}_{k}"))
     rng = random.Random(seed)
     duplicates = [rng.choice(distinct) for _ in range(events - len(distinct))]
@@ -74,8 +85,9 @@ def send(url: str, bodies: list[bytes], *, senders: int = 8) -> tuple[Counter, f
                     if not queue:
                         return
                     _, body = queue.pop()
-                response = http.post(url, content=body, headers={"Stripe-Signature": sign(body),
-                                                                 "Content-Type": "application/json"})
+                response = http.post(
+                    url, content=body, headers={"Stripe-Signature": sign(body), "Content-Type": "application/json"}
+                )
                 with lock:
                     statuses[response.status_code] += 1
 

@@ -208,3 +208,33 @@ def test_demo_checkout_runs_through_the_same_event_path(prices, learner):
         "customer.subscription.created",
         "invoice.paid",
     }
+
+
+def test_trial_ending_reminder_goes_once_to_members_whose_trial_ends_within_two_days(
+    learner, outsider, pro_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    from preceptor.billing.tasks import trial_ending_reminders
+
+    learner.trial_ends_at = timezone.now() + timedelta(days=1)
+    learner.save()
+    pro_member.trial_ends_at = timezone.now() + timedelta(days=1)  # Pro already: no reminder
+    pro_member.save()
+    # outsider's trial ends in 7 days: not yet
+    with django_capture_on_commit_callbacks(execute=True):
+        assert trial_ending_reminders() == 1
+        assert trial_ending_reminders() == 0
+    assert [m.to for m in mailoutbox] == [[learner.email]]
+    assert "trial ends soon" in mailoutbox[0].subject
+
+
+def test_a_failed_renewal_sends_one_dunning_email_and_keeps_pro_through_the_grace_period(
+    client, prices, learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    buy(client, learner)
+    subscription = Subscription.objects.get(user=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.get("demo").fail_renewal(subscription=subscription)
+    assert Subscription.objects.get(user=learner).status == "past_due"
+    assert membership_for(learner).is_pro
+    dunning = [m for m in mailoutbox if "did not go through" in m.subject]
+    assert [m.to for m in dunning] == [[learner.email]]

@@ -14,14 +14,13 @@ from preceptor.core.models import AuditEvent, DomainEvent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_thousand_shuffled_duplicated_concurrent_events_apply_each_distinct_event_once(
-    live_server, stripe_settings
-):
+def test_a_thousand_shuffled_duplicated_concurrent_events_apply_each_distinct_event_once(live_server, stripe_settings):
     client = get("stripe").client
     plan = f"w1-{time.monotonic_ns()}"
     product = client.v1.products.create(params={"name": "Pro"})
-    client.v1.plans.create(params={"id": plan, "product": product.id, "amount": 2900, "currency": "eur",
-                                   "interval": "month"})
+    client.v1.plans.create(
+        params={"id": plan, "product": product.id, "amount": 2900, "currency": "eur", "interval": "month"}
+    )
     price = Price.objects.create(interval="month", currency="EUR", amount=2900, stripe_price_id=plan)
     members = [account_create(email=f"w1-{n}@example.org", full_name=f"Member {n}", password=None) for n in range(100)]
     replay = build(members=members, price=price, client=client)
