@@ -147,6 +147,21 @@ class StripeProvider(PaymentProvider):
             return Effects(payments=[invoice] if invoice else [])
         return Effects()
 
+    def _invoice_charge(self, invoice: dict[str, Any]) -> str:
+        """The charge that paid an invoice: ``charge`` on older API versions; since 2025-03-31 through
+        ``payments`` (an invoice payment's charge or payment intent)."""
+        charge = _id(invoice.get("charge"))
+        if charge:
+            return charge
+        for entry in (invoice.get("payments") or {}).get("data", []):
+            payment = entry.get("payment") or {}
+            if _id(payment.get("charge")):
+                return _id(payment.get("charge"))
+            if _id(payment.get("payment_intent")):
+                intent = self.client.v1.payment_intents.retrieve(_id(payment["payment_intent"])).to_dict()
+                return _id(intent.get("latest_charge"))
+        return ""
+
     def _invoice_for_charge(self, charge_id: str) -> str:
         charge = self.client.v1.charges.retrieve(charge_id).to_dict()
         return _id(charge.get("invoice"))
@@ -170,7 +185,7 @@ class StripeProvider(PaymentProvider):
 
     def fetch_payment(self, provider_id: str) -> RemotePayment:
         invoice = self.client.v1.invoices.retrieve(provider_id).to_dict()
-        charge_id = _id(invoice.get("charge"))
+        charge_id = self._invoice_charge(invoice)
         refunded, disputed = 0, False
         if charge_id:
             charge = self.client.v1.charges.retrieve(charge_id).to_dict()

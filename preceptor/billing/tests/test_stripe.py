@@ -206,3 +206,29 @@ def test_unhandled_event_types_are_stored_and_ignored(client, stripe_settings):
 def test_the_webhook_is_not_there_when_stripe_is_not_configured(client, settings):
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
     assert client.post("/webhooks/stripe/", data=b"{}", content_type="application/json").status_code == 404
+
+
+def test_a_refund_at_stripe_takes_back_pro_and_marks_the_receipt(client, stripe_price, learner):
+    sub = subscribe(learner, stripe_price)
+    api = get("stripe").client
+    post_event(client, stripe_event("customer.subscription.created", {"id": sub["id"], "object": "subscription"}))
+    invoice = api.v1.invoices.list(params={"customer": sub["customer"]}).data[0].to_dict()
+    post_event(
+        client, stripe_event("invoice.paid", {"id": invoice["id"], "object": "invoice", "subscription": sub["id"]})
+    )
+    assert membership_for(learner).is_pro
+    charge = invoice["charge"]["id"] if isinstance(invoice["charge"], dict) else invoice["charge"]
+    api.v1.refunds.create(params={"charge": charge})
+    post_event(client, stripe_event("charge.refunded", {"id": charge, "object": "charge", "invoice": invoice["id"]}))
+    receipt = Receipt.objects.get(user=learner)
+    assert receipt.status == "refunded" and receipt.refunded_amount == 2900
+    assert not membership_for(learner).is_pro
+    assert AuditEvent.objects.filter(action="billing.payment_refunded", subject=learner).exists()
+    # A later subscription.updated (Stripe still says "active") does not give the access back.
+    post_event(
+        client,
+        stripe_event(
+            "customer.subscription.updated", {"id": sub["id"], "object": "subscription"}, event_id="evt_after_refund"
+        ),
+    )
+    assert not membership_for(learner).is_pro
