@@ -163,6 +163,48 @@ class Receipt(models.Model):
         return money(self.amount, self.currency)
 
 
+class Order(models.Model):
+    """A one-off purchase (a single class, later): created pending here, paid at the provider, confirmed only by
+    re-reading the provider's record. ``item`` names what it buys, e.g. ``class:ecg-clinic-2026-12``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Payment failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    item = models.CharField(max_length=120)
+    description = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField(_("amount (cents)"))
+    currency = models.CharField(max_length=3)
+    provider = models.CharField(max_length=10, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_id"],
+                condition=~models.Q(provider_id=""),
+                name="billing_order_provider_id",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="billing_order_positive"),
+        ]
+        indexes = [models.Index(fields=["user", "item"])]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.status})"
+
+    @property
+    def display(self) -> str:
+        return money(self.amount, self.currency)
+
+
 class ProviderEvent(models.Model):
     """Every webhook event, stored once: (provider, event id) is unique, so a duplicate has no second effect."""
 
@@ -189,6 +231,14 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.type} {self.event_id}"
+
+
+class DemoOrder(models.Model):
+    """The demo provider's record of a one-off payment."""
+
+    demo_id = models.CharField(max_length=40, unique=True)
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, default="open")  # open → paid → refunded
 
 
 class DemoSubscription(models.Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preceptor.billing.models import Customer, DemoSubscription, Receipt, Subscription
+from preceptor.billing.models import Customer, DemoSubscription, Order, Receipt, Subscription
 from preceptor.privacy.registry import PersonalData, row
 
 PERSONAL_DATA = [
@@ -34,6 +34,15 @@ PERSONAL_DATA = [
         recipients=("Accountants and tax authorities when required by law",),
     ),
     PersonalData(
+        model=Order,
+        fields=("item", "description", "amount", "currency", "status", "created_at", "paid_at"),
+        purpose="One-off purchases, such as a single class, and what they give access to.",
+        legal_basis="Contract; accounting law for paid orders (GDPR art. 6(1)(b), (c))",
+        retention="7 years for paid orders (accounting records).",
+        erasure="keep",
+        recipients=("Stripe or PayPal, whichever you paid with",),
+    ),
+    PersonalData(
         model=DemoSubscription,
         fields=("status", "current_period_start", "current_period_end"),
         purpose="The demo checkout's stand-in for a payment provider (demo servers only).",
@@ -47,6 +56,7 @@ PERSONAL_DATA = [
 def export_user(user: Any) -> dict[str, Any]:
     return {
         "subscriptions": [row(s, PERSONAL_DATA[1].fields) for s in Subscription.objects.filter(user=user)],
+        "orders": [row(o, PERSONAL_DATA[3].fields) for o in Order.objects.filter(user=user)],
         "receipts": [
             {**row(r, PERSONAL_DATA[2].fields), "reference": f"{r.provider} {r.provider_id}"}
             for r in Receipt.objects.filter(user=user)
@@ -61,6 +71,8 @@ def erase_user(user: Any) -> list[str]:
     receipts = Receipt.objects.filter(user=user).count()
     if receipts:
         kept.append(f"Receipts ({receipts}): kept 7 years under accounting law, linked to the erased account only.")
+    if Order.objects.filter(user=user).exists():
+        kept.append("Orders: kept with the receipts they explain (7 years).")
     if Subscription.objects.filter(user=user).exists():
         kept.append("Subscriptions: kept with the receipts they explain (7 years).")
     return kept

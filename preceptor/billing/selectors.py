@@ -7,7 +7,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.utils import timezone
 
-from preceptor.billing.models import Price, Receipt, Subscription
+from preceptor.billing.models import Order, Price, Receipt, Subscription
 
 Status = Literal["pro", "trial", "trial_ended"]
 
@@ -73,3 +73,8 @@ def current_subscription(user: Any) -> Subscription | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def has_bought(user: Any, item: str) -> bool:
+    """Whether the member paid for ``item`` (and was not refunded): the rule for one-off purchases."""
+    return Order.objects.filter(user=user, item=item, status=Order.Status.PAID).exists()

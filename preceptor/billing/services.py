@@ -9,8 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.billing.models import Customer, Price, ProviderEvent, Receipt, Subscription
-from preceptor.billing.providers.base import IncomingEvent, PaymentProvider, RemotePayment, RemoteSubscription
+from preceptor.billing.models import Customer, Order, Price, ProviderEvent, Receipt, Subscription
+from preceptor.billing.providers.base import (
+    IncomingEvent,
+    PaymentProvider,
+    RemoteOrder,
+    RemotePayment,
+    RemoteSubscription,
+)
 from preceptor.core.services import audit_event_record, domain_event_record
 
 logger = logging.getLogger(__name__)
@@ -37,7 +43,7 @@ def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> Provid
     effects = provider.effects(event)
     ProviderEvent.objects.filter(pk=stored.pk).update(attempts=stored.attempts + 1)
     stored.attempts += 1
-    if not (effects.subscriptions or effects.payments):
+    if not (effects.subscriptions or effects.payments or effects.orders):
         stored.status = ProviderEvent.Status.IGNORED
     else:
         try:
@@ -47,6 +53,8 @@ def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> Provid
                     transaction.on_commit(partial(_send_dunning, synced.pk))
             for provider_id in effects.payments:
                 payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
+            for provider_id in effects.orders:
+                order_sync(provider=provider, remote=provider.fetch_order(provider_id))
         except Exception as exc:
             logger.exception("billing: %s event %s failed", provider.name, stored.event_id)
             stored.status, stored.error = ProviderEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
@@ -59,12 +67,18 @@ def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> Provid
 
 
 def _user_for(*, provider: PaymentProvider, user_id: int | None, customer_id: str) -> User:
-    customer = Customer.objects.filter(provider=provider.name, provider_id=customer_id).select_related("user").first()
+    customer = None
+    if customer_id:
+        customer = (
+            Customer.objects.filter(provider=provider.name, provider_id=customer_id).select_related("user").first()
+        )
     if customer:
         return customer.user
     user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:
         raise LookupError(f"{provider.name} customer {customer_id} belongs to no member")
+    if not customer_id:
+        return user
     Customer.objects.get_or_create(user=user, provider=provider.name, defaults={"provider_id": customer_id})
     return user
 
@@ -206,3 +220,59 @@ def prices_ensure() -> list[Price]:
         Price.objects.get_or_create(interval=interval, currency=currency, defaults={"amount": amount})[0]
         for (interval, currency), amount in DEFAULT_PRICES.items()
     ]
+
+
+@transaction.atomic
+def order_create(*, user: User, item: str, description: str, amount: int, currency: str) -> Order:
+    """A pending one-off purchase; nothing is granted until the provider confirms payment."""
+    order = Order.objects.create(user=user, item=item, description=description, amount=amount, currency=currency)
+    audit_event_record(
+        action="billing.order_created",
+        actor=user,
+        subject=user,
+        target=order,
+        data={"item": item, "amount": amount, "currency": currency},
+    )
+    return order
+
+
+def order_checkout_start(*, provider: PaymentProvider, request: Any, order: Order) -> str:
+    url = provider.order_checkout_url(request=request, order=order)
+    Order.objects.filter(pk=order.pk).update(provider=provider.name, provider_id=order.provider_id)
+    return url
+
+
+@transaction.atomic
+def order_sync(*, provider: PaymentProvider, remote: RemoteOrder) -> Order:
+    """Upsert the order from the provider's record; a payment records a receipt, a refund takes it back."""
+    order = Order.objects.select_for_update().get(public_id=remote.order_ref)
+    if (remote.amount, remote.currency.upper()) != (order.amount, order.currency.upper()):
+        raise ValueError(f"order {order.public_id}: provider amount {remote.amount} {remote.currency} differs")
+    previous = order.status
+    order.provider, order.provider_id, order.status = provider.name, remote.provider_id, remote.status
+    if remote.status == Order.Status.PAID and not order.paid_at:
+        order.paid_at = remote.paid_at or timezone.now()
+    order.save()
+    if previous != order.status:
+        audit_event_record(
+            action=f"billing.order_{order.status}",
+            subject=order.user,
+            target=order,
+            data={"provider": provider.name, "from": previous},
+        )
+    if order.status in (Order.Status.PAID, Order.Status.REFUNDED):
+        payment_sync(
+            provider=provider,
+            remote=RemotePayment(
+                provider_id=f"order:{remote.provider_id}",
+                user_id=order.user_id,
+                customer_id="",
+                subscription_id="",
+                description=order.description,
+                amount=order.amount,
+                currency=order.currency,
+                paid_at=order.paid_at or timezone.now(),
+                refunded_amount=order.amount if order.status == Order.Status.REFUNDED else 0,
+            ),
+        )
+    return order

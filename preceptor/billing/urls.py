@@ -11,5 +11,7 @@ urlpatterns = [
     path("billing/manage/", views.manage, name="manage"),
     path("billing/receipts/<uuid:public_id>/", views.receipt, name="receipt"),
     path("billing/demo/pay/<str:token>/", views.demo_pay, name="demo_pay"),
+    path("billing/demo/order/<str:token>/", views.demo_order_pay, name="demo_order_pay"),
+    path("billing/orders/<uuid:public_id>/return/", views.order_return, name="order_return"),
     path("webhooks/<str:provider_name>/", views.webhook, name="webhook"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from preceptor.billing.forms import CheckoutForm
-from preceptor.billing.models import Currency, Price, ProviderEvent, Receipt
+from preceptor.billing.models import Currency, Order, Price, ProviderEvent, Receipt
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import InvalidSignature, ProviderError
 from preceptor.billing.selectors import current_subscription, membership_for, prices_by_currency, receipts_for
@@ -137,6 +137,41 @@ def demo_pay(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to Pro! Your receipt is below."))
         return redirect("billing:overview")
     return render(request, "billing/demo_pay.html", {"price": price})
+
+
+@login_required
+def order_return(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Back from the provider's payment page: PayPal captures here; the order's state comes from the provider."""
+    order = get_object_or_404(Order, public_id=public_id, user=request.user)
+    if order.status == Order.Status.PENDING and order.provider:
+        try:
+            registry.get(order.provider).order_returned(order=order)
+        except ProviderError:
+            logger.exception("billing: order %s return failed", order.public_id)
+        order.refresh_from_db()
+    if order.status == Order.Status.PAID:
+        messages.success(request, _("Payment received. Thank you!"))
+    else:
+        messages.info(request, _("We are waiting for the payment service to confirm your payment."))
+    return redirect("billing:overview")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demo_order_pay(request: HttpRequest, token: str) -> HttpResponse:
+    provider = registry.get("demo")
+    if not provider.is_available():
+        raise Http404
+    try:
+        public_id = provider.read_order_token(token)
+    except ProviderError:
+        messages.error(request, _("This demo checkout link is invalid or has expired. Please start again."))
+        return redirect("billing:overview")
+    order = get_object_or_404(Order, public_id=public_id, user=request.user, status=Order.Status.PENDING)
+    if request.method == "POST":
+        provider.pay_order(order=order)
+        return redirect("billing:order_return", public_id=order.public_id)
+    return render(request, "billing/demo_pay.html", {"price": order, "order": order})
 
 
 @csrf_exempt

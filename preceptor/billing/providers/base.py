@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from django.http import HttpRequest
 
-from preceptor.billing.models import Price, Subscription
+from preceptor.billing.models import Order, Price, Subscription
 
 
 class InvalidSignature(Exception):
@@ -60,11 +60,24 @@ class RemotePayment:
 
 
 @dataclass(frozen=True)
+class RemoteOrder:
+    """A one-off payment as the provider holds it now."""
+
+    provider_id: str
+    order_ref: str  # our Order.public_id, carried by the provider's record
+    status: str  # pending / paid / refunded / failed
+    amount: int
+    currency: str
+    paid_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Effects:
     """What an event asks us to re-read from the provider."""
 
     subscriptions: list[str] = field(default_factory=list)
     payments: list[str] = field(default_factory=list)
+    orders: list[str] = field(default_factory=list)
 
 
 class PaymentProvider(ABC):
@@ -84,6 +97,17 @@ class PaymentProvider(ABC):
     @abstractmethod
     def cancel(self, *, subscription: Subscription) -> None:
         """Ask the provider to end the subscription at the end of the paid period."""
+
+    @abstractmethod
+    def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
+        """Where to send the member to pay a one-off ``order``; records the provider's id on the order."""
+
+    @abstractmethod
+    def fetch_order(self, provider_id: str) -> RemoteOrder:
+        """The one-off payment as the provider holds it now."""
+
+    def order_returned(self, *, order: Order) -> None:  # noqa: B027 - optional hook, nothing by default
+        """The member came back from the provider's page (PayPal captures here)."""
 
     def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
         """A provider-hosted page to change the card or plan; None when the provider has none."""

@@ -14,13 +14,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from preceptor.billing.models import DemoSubscription, Interval, Price, Subscription
+from preceptor.billing.models import DemoOrder, DemoSubscription, Interval, Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
     IncomingEvent,
     InvalidSignature,
     PaymentProvider,
     ProviderError,
+    RemoteOrder,
     RemotePayment,
     RemoteSubscription,
 )
@@ -79,6 +80,46 @@ class DemoProvider(PaymentProvider):
             event=self._event("customer.subscription.updated", {"subscription": subscription.provider_id}),
         )
 
+    def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
+        if not self.is_available():
+            raise ProviderError("The demo provider is off.")
+        remote = DemoOrder.objects.create(demo_id=f"demo_ord_{secrets.token_hex(8)}", order=order)
+        order.provider_id = remote.demo_id
+        return reverse("billing:demo_order_pay", args=[signing.dumps(str(order.public_id), salt=SALT)])
+
+    def read_order_token(self, token: str) -> str:
+        try:
+            return signing.loads(token, salt=SALT, max_age=3600)
+        except signing.BadSignature as exc:
+            raise ProviderError("This demo checkout link is invalid or has expired.") from exc
+
+    def pay_order(self, *, order: Order) -> None:
+        from preceptor.billing.services import event_handle
+
+        DemoOrder.objects.filter(order=order).update(status="paid")
+        event_handle(
+            provider=self,
+            event=self._event("checkout.session.completed", {"mode": "payment", "order": order.provider_id}),
+        )
+
+    def refund_order(self, *, order: Order) -> None:
+        from preceptor.billing.services import event_handle
+
+        DemoOrder.objects.filter(order=order).update(status="refunded")
+        event_handle(provider=self, event=self._event("charge.refunded", {"order": order.provider_id}))
+
+    def fetch_order(self, provider_id: str) -> RemoteOrder:
+        remote = DemoOrder.objects.select_related("order").get(demo_id=provider_id)
+        status = {"open": "pending", "paid": "paid", "refunded": "refunded"}[remote.status]
+        return RemoteOrder(
+            provider_id=remote.demo_id,
+            order_ref=str(remote.order.public_id),
+            status=status,
+            amount=remote.order.amount,
+            currency=remote.order.currency,
+            paid_at=timezone.now(),
+        )
+
     def fail_renewal(self, *, subscription: Subscription) -> None:
         """Simulate a declined renewal, as a card expiring would at Stripe."""
         from preceptor.billing.services import event_handle
@@ -97,6 +138,8 @@ class DemoProvider(PaymentProvider):
     def effects(self, event: IncomingEvent) -> Effects:
         if event.type.startswith("customer.subscription."):
             return Effects(subscriptions=[event.payload["subscription"]])
+        if "order" in event.payload:
+            return Effects(orders=[event.payload["order"]])
         if event.type == "invoice.payment_failed":
             return Effects(subscriptions=[event.payload["subscription"]])
         if event.type == "invoice.paid":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -25,13 +26,14 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
-from preceptor.billing.models import Price, Subscription
+from preceptor.billing.models import Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
     IncomingEvent,
     InvalidSignature,
     PaymentProvider,
     ProviderError,
+    RemoteOrder,
     RemotePayment,
     RemoteSubscription,
 )
@@ -144,6 +146,75 @@ class PayPalProvider(PaymentProvider):
 
         subscription_sync(provider=self, remote=self.fetch_subscription(subscription.provider_id))
 
+    def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
+        ref = str(order.public_id)
+        value = f"{order.amount // 100}.{order.amount % 100:02d}"
+        data = self._call(
+            "POST",
+            "/v2/checkout/orders",
+            json={
+                "intent": "CAPTURE",
+                "purchase_units": [
+                    {
+                        "reference_id": ref,
+                        "custom_id": ref,
+                        "description": order.description[:127],
+                        "amount": {"currency_code": order.currency.upper(), "value": value},
+                    }
+                ],
+                "application_context": {
+                    "brand_name": "Preceptor",
+                    "user_action": "PAY_NOW",
+                    "return_url": request.build_absolute_uri(reverse("billing:order_return", args=[ref])),
+                    "cancel_url": request.build_absolute_uri(reverse("billing:overview")),
+                },
+            },
+            headers={"PayPal-Request-Id": f"order-{ref}"},
+        )
+        approve = next(
+            (link["href"] for link in data.get("links", []) if link.get("rel") in ("approve", "payer-action")), None
+        )
+        if not approve or urlsplit(approve).hostname not in {"www.paypal.com", "www.sandbox.paypal.com"}:
+            raise ProviderError("PayPal gave no approval link on a PayPal host")
+        order.provider_id = data["id"]
+        return approve
+
+    def order_returned(self, *, order: Order) -> None:
+        """The buyer approved at PayPal: capture now (idempotent by request id), then read the result."""
+        # Already captured, or declined: either way the order's own record, read next, says which.
+        with contextlib.suppress(ProviderError):
+            self._call(
+                "POST",
+                f"/v2/checkout/orders/{order.provider_id}/capture",
+                json={},
+                headers={"PayPal-Request-Id": f"capture-{order.public_id}"},
+            )
+        from preceptor.billing.services import order_sync
+
+        order_sync(provider=self, remote=self.fetch_order(order.provider_id))
+
+    def fetch_order(self, provider_id: str) -> RemoteOrder:
+        data = self._call("GET", f"/v2/checkout/orders/{provider_id}")
+        unit = (data.get("purchase_units") or [{}])[0]
+        captures = ((unit.get("payments") or {}).get("captures")) or []
+        capture = captures[0] if captures else {}
+        status = {
+            "COMPLETED": "paid",
+            "REFUNDED": "refunded",
+            "PARTIALLY_REFUNDED": "paid",
+            "DECLINED": "failed",
+            "FAILED": "failed",
+        }.get(capture.get("status", ""), "pending")
+        amount, currency = _minor(unit.get("amount"))
+        return RemoteOrder(
+            provider_id=data["id"],
+            order_ref=unit.get("custom_id", ""),
+            status=status,
+            amount=amount,
+            currency=currency,
+            paid_at=_when(capture.get("create_time")),
+        )
+
     # --- Webhooks --------------------------------------------------------------------------------------
     def _certificate(self, url: str) -> x509.Certificate:
         parts = urlsplit(url)
@@ -199,6 +270,11 @@ class PayPalProvider(PaymentProvider):
         resource = event.payload.get("resource", {})
         if event.type.startswith("BILLING.SUBSCRIPTION."):
             return Effects(subscriptions=[resource["id"]])
+        if event.type == "CHECKOUT.ORDER.APPROVED":
+            return Effects(orders=[resource["id"]])
+        if event.type.startswith("PAYMENT.CAPTURE."):
+            order_id = ((resource.get("supplementary_data") or {}).get("related_ids") or {}).get("order_id")
+            return Effects(orders=[order_id] if order_id else [])
         if event.type == "PAYMENT.SALE.COMPLETED":
             subscription = resource.get("billing_agreement_id", "")
             return Effects(subscriptions=[subscription] if subscription else [], payments=[resource["id"]])

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from preceptor.billing.models import Customer, Price, Subscription
+from preceptor.billing.models import Customer, Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
     IncomingEvent,
     InvalidSignature,
     PaymentProvider,
     ProviderError,
+    RemoteOrder,
     RemotePayment,
     RemoteSubscription,
 )
@@ -29,6 +30,12 @@ SUBSCRIPTION_EVENTS = {
     "customer.subscription.trial_will_end",
     "customer.subscription.paused",
     "customer.subscription.resumed",
+}
+ORDER_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
 }
 INVOICE_EVENTS = {"invoice.paid", "invoice.payment_failed", "invoice.payment_action_required"}
 
@@ -97,6 +104,57 @@ class StripeProvider(PaymentProvider):
             raise ProviderError(str(exc)) from exc
         return session.url
 
+    def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
+        ref = str(order.public_id)
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                params={
+                    "mode": "payment",
+                    "customer": self._customer_id(order.user),
+                    "client_reference_id": str(order.user_id),
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": order.currency.lower(),
+                                "unit_amount": order.amount,
+                                "product_data": {"name": order.description},
+                            },
+                        }
+                    ],
+                    "metadata": {"preceptor_order": ref},
+                    "payment_intent_data": {"metadata": {"preceptor_order": ref}},
+                    "success_url": request.build_absolute_uri(reverse("billing:order_return", args=[ref])),
+                    "cancel_url": request.build_absolute_uri(reverse("billing:overview")),
+                },
+                options={"idempotency_key": f"order-{ref}"},
+            )
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        order.provider_id = session.id
+        return session.url
+
+    def fetch_order(self, provider_id: str) -> RemoteOrder:
+        session = self.client.v1.checkout.sessions.retrieve(
+            provider_id, params={"expand": ["payment_intent.latest_charge"]}
+        ).to_dict()
+        charge = (session.get("payment_intent") or {}) if isinstance(session.get("payment_intent"), dict) else {}
+        charge = charge.get("latest_charge") or {}
+        amount = session.get("amount_total") or 0
+        status = "paid" if session.get("payment_status") == "paid" else "pending"
+        if session.get("status") == "expired":
+            status = "failed"
+        if isinstance(charge, dict) and amount and charge.get("amount_refunded", 0) >= amount:
+            status = "refunded"
+        return RemoteOrder(
+            provider_id=session["id"],
+            order_ref=(session.get("metadata") or {}).get("preceptor_order", ""),
+            status=status,
+            amount=amount,
+            currency=session.get("currency") or "eur",
+            paid_at=_when(charge.get("created")) if isinstance(charge, dict) else None,
+        )
+
     def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
         customer = Customer.objects.filter(user=user, provider=self.name).first()
         if customer is None:
@@ -138,11 +196,16 @@ class StripeProvider(PaymentProvider):
             return Effects(subscriptions=[obj["id"]])
         if event.type == "checkout.session.completed" and obj.get("mode") == "subscription":
             return Effects(subscriptions=[_id(obj.get("subscription"))])
+        if event.type in ORDER_EVENTS and obj.get("mode") == "payment":
+            return Effects(orders=[obj["id"]])
         if event.type in INVOICE_EVENTS:
             subscription = _invoice_subscription(obj)
             payments = [obj["id"]] if event.type == "invoice.paid" else []
             return Effects(subscriptions=[subscription] if subscription else [], payments=payments)
         if event.type in ("charge.refunded", "charge.dispute.created"):
+            order = self._order_for_charge(obj)
+            if order:
+                return Effects(orders=[order])
             invoice = _id(obj.get("invoice")) or self._invoice_for_charge(_id(obj.get("charge")) or obj["id"])
             return Effects(payments=[invoice] if invoice else [])
         return Effects()
@@ -161,6 +224,16 @@ class StripeProvider(PaymentProvider):
                 intent = self.client.v1.payment_intents.retrieve(_id(payment["payment_intent"])).to_dict()
                 return _id(intent.get("latest_charge"))
         return ""
+
+    def _order_for_charge(self, charge: dict[str, Any]) -> str:
+        """The Checkout session of a one-off order that a refunded or disputed charge paid, if any."""
+        ref = (charge.get("metadata") or {}).get("preceptor_order")
+        if not ref and _id(charge.get("payment_intent")):
+            intent = self.client.v1.payment_intents.retrieve(_id(charge["payment_intent"])).to_dict()
+            ref = (intent.get("metadata") or {}).get("preceptor_order")
+        if not ref:
+            return ""
+        return Order.objects.filter(public_id=ref).values_list("provider_id", flat=True).first() or ""
 
     def _invoice_for_charge(self, charge_id: str) -> str:
         charge = self.client.v1.charges.retrieve(charge_id).to_dict()
