@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "preceptor.privacy.middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -192,6 +193,12 @@ PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID")
 PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
 PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
 PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com")
+
+# --- Third-party tags: each is rendered only when set here and its purpose is granted -------------------
+GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
+HOTJAR_SITE_ID = env_str("HOTJAR_SITE_ID")
+GOOGLE_ADS_ID = env_str("GOOGLE_ADS_ID")
+META_PIXEL_ID = env_str("META_PIXEL_ID")
 
 # --- Sessions and cookies --------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # "remember me" keeps you signed in for 30 days

@@ -18,8 +18,8 @@ def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
 class SecurityHeadersMiddleware:
     """Content-Security-Policy (self only unless a response adds sources) and Permissions-Policy.
 
-    A view that renders a third-party tag sets ``response.csp_extra = {"script-src": ["https://…"]}``,
-    so a host is admitted only on responses that actually carry its tag.
+    A view or template tag that renders a third-party tag sets ``csp_extra = {"script-src": ["https://…"]}``
+    on the response or the request, so a host is admitted only on responses that actually carry its tag.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -28,7 +28,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        extra = getattr(response, "csp_extra", None)
+        extra = getattr(response, "csp_extra", None) or getattr(request, "csp_extra", None)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(extra) if extra else self.default_policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)

@@ -6,4 +6,7 @@ app_name = "privacy"
 urlpatterns = [
     path("privacy/", views.policy, name="policy"),
     path("privacy/cookies/", views.cookies, name="cookies"),
+    path("privacy/consent/", views.consent_decision, name="consent"),
+    path("settings/privacy/", views.settings_privacy, name="settings"),
+    path(".well-known/gpc.json", views.gpc_json, name="gpc"),
 ]

@@ -4,12 +4,22 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from preceptor.privacy import consent
+from preceptor.privacy.models import ConsentRecord
+from preceptor.privacy.services import consent_decide
 
 POLICY_FILE = Path(__file__).parent / "policies" / "privacy-policy.txt"
 POLICY_LAST_MODIFIED = "2017-06-20"
+GPC_SUPPORT_SINCE = "2026-11-25"
 
 
 @cache
@@ -40,15 +50,70 @@ def policy(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _preferences_context(request: HttpRequest) -> dict:
+    state = request.consent
+    rows = []
+    for name, purpose in consent.PURPOSES.items():
+        refused_by_signal = state.gpc and name in consent.MARKETING and name not in state.granted
+        rows.append(
+            {
+                "name": name,
+                "label": purpose["label"],
+                "description": purpose["description"],
+                "granted": name in state.granted,
+                "active": bool(consent.configured(name)) or name == "email_tracking",
+                "refused_by_signal": refused_by_signal,
+            }
+        )
+    return {
+        "rows": rows,
+        "state": state,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "language_cookie": settings.LANGUAGE_COOKIE_NAME,
+        "consent_cookie": consent.COOKIE,
+        "consent_days": consent.MAX_AGE // 86400,
+        "session_days": settings.SESSION_COOKIE_AGE // 86400,
+    }
+
+
 @require_GET
 def cookies(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "privacy/cookies.html",
-        {
-            "session_cookie": settings.SESSION_COOKIE_NAME,
-            "csrf_cookie": settings.CSRF_COOKIE_NAME,
-            "language_cookie": settings.LANGUAGE_COOKIE_NAME,
-            "session_days": settings.SESSION_COOKIE_AGE // 86400,
-        },
+    return render(request, "privacy/cookies.html", _preferences_context(request))
+
+
+@login_required
+@require_GET
+def settings_privacy(request: HttpRequest) -> HttpResponse:
+    context = _preferences_context(request)
+    context["records"] = ConsentRecord.objects.filter(user=request.user)[:20]
+    return render(request, "privacy/settings_privacy.html", context)
+
+
+@require_POST
+def consent_decision(request: HttpRequest) -> HttpResponse:
+    """``action`` = accept_all, reject_all or custom (with one ``purpose`` field per granted purpose).
+    Works without JavaScript; CSRF-protected; withdrawal deletes that purpose's cookies in this response."""
+    action = request.POST.get("action", "")
+    if action not in ("accept_all", "reject_all", "custom"):
+        return HttpResponseBadRequest("Unknown action.")
+    surface = request.POST.get("surface", "preferences")[:20]
+    record = consent_decide(
+        request=request, action=action, surface=surface, chosen=set(request.POST.getlist("purpose"))
     )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("privacy:cookies")
+    response = redirect(target)
+    granted = frozenset(record.granted)
+    consent.write(response, record_id=str(record.pk), granted=granted, denied=frozenset(record.denied))
+    consent.delete_tracker_cookies(request, response, frozenset(consent.PURPOSES) - granted)
+    messages.success(request, _("Your privacy choices have been saved."))
+    return response
+
+
+@require_GET
+def gpc_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"gpc": True, "lastUpdate": GPC_SUPPORT_SINCE})

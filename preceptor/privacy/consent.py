@@ -1,0 +1,160 @@
+"""Purposes, the consent cookie, and what a request may load. Preceptor's own aggregate statistics need no
+purpose; everything that could identify a visitor to a third party waits for an explicit grant."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+COOKIE = "preceptor_consent"
+SALT = "preceptor.privacy.consent"
+MAX_AGE = 60 * 60 * 24 * 180  # a refusal is remembered as long as an acceptance: six months
+
+PURPOSES: dict[str, dict[str, Any]] = {
+    "statistics_google": {
+        "label": _("Google Analytics"),
+        "description": _(
+            "Counts visits and pages with Google Analytics 4. Google receives your IP address and browser "
+            "details; we send no name or e-mail, only whether you are signed in."
+        ),
+        "setting": "GA_MEASUREMENT_ID",
+        "cookies": ("_ga", "_gid"),
+        "hosts": (
+            "https://www.googletagmanager.com",
+            "https://www.google-analytics.com",
+            "https://*.google-analytics.com",
+        ),
+    },
+    "statistics_hotjar": {
+        "label": _("Hotjar"),
+        "description": _(
+            "Records how pages are used (clicks, scrolling) with keystrokes suppressed. Never on "
+            "account, payment or data pages."
+        ),
+        "setting": "HOTJAR_SITE_ID",
+        "cookies": ("_hj",),
+        "hosts": ("https://*.hotjar.com", "https://*.hotjar.io", "wss://*.hotjar.com"),
+    },
+    "marketing_google": {
+        "label": _("Google Ads"),
+        "description": _("Remarketing and conversion measurement with Google Ads."),
+        "setting": "GOOGLE_ADS_ID",
+        "cookies": ("_gcl_",),
+        "hosts": (
+            "https://www.googletagmanager.com",
+            "https://www.googleadservices.com",
+            "https://googleads.g.doubleclick.net",
+            "https://www.google.com",
+        ),
+        "marketing": True,
+    },
+    "marketing_meta": {
+        "label": _("Meta Pixel"),
+        "description": _("Remarketing and conversion measurement with Facebook and Instagram ads."),
+        "setting": "META_PIXEL_ID",
+        "cookies": ("_fbp",),
+        "hosts": ("https://connect.facebook.net", "https://www.facebook.com"),
+        "marketing": True,
+    },
+    "email_tracking": {
+        "label": _("E-mail open and click tracking"),
+        "description": _("Lets us see whether you opened our e-mails and which links you followed."),
+        "setting": None,
+        "cookies": (),
+        "hosts": (),
+    },
+}
+MARKETING = frozenset(name for name, p in PURPOSES.items() if p.get("marketing"))
+HOTJAR_NEVER_ON = ("/accounts/", "/settings/", "/billing/", "/webhooks/", "/admin/", "/staff/")
+
+
+def banner_version() -> str:
+    """Changes whenever the purposes or their texts change, so members are asked again."""
+    text = "|".join(f"{name}:{p['label']}:{p['description']}" for name, p in PURPOSES.items())
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def policy_version() -> str:
+    from preceptor.privacy.views import POLICY_LAST_MODIFIED
+
+    return POLICY_LAST_MODIFIED
+
+
+@dataclass
+class Consent:
+    """What this request may load: decided (a valid, current choice exists) and the granted purposes."""
+
+    decided: bool = False
+    granted: frozenset[str] = frozenset()
+    denied: frozenset[str] = frozenset()
+    record_id: str = ""
+    gpc: bool = False
+    signals: dict[str, str] = field(default_factory=dict)
+
+    def allows(self, purpose: str) -> bool:
+        return self.decided and purpose in self.granted
+
+
+def signals_of(request: HttpRequest) -> dict[str, str]:
+    return {k: request.headers[h] for k, h in (("sec_gpc", "Sec-GPC"), ("dnt", "DNT")) if h in request.headers}
+
+
+def read(request: HttpRequest) -> Consent:
+    signals = signals_of(request)
+    gpc = signals.get("sec_gpc") == "1" or signals.get("dnt") == "1"
+    raw = request.COOKIES.get(COOKIE)
+    if raw:
+        try:
+            data = signing.loads(raw, salt=SALT, max_age=MAX_AGE)
+        except signing.BadSignature:
+            data = None
+        if data and data.get("p") == policy_version() and data.get("b") == banner_version():
+            granted = frozenset(data.get("g", [])) & frozenset(PURPOSES)
+            denied = frozenset(data.get("n", [])) & frozenset(PURPOSES)
+            return Consent(
+                decided=data.get("d", True),
+                granted=granted,
+                denied=denied,
+                record_id=data.get("r", ""),
+                gpc=gpc,
+                signals=signals,
+            )
+    return Consent(gpc=gpc, signals=signals)
+
+
+def write(
+    response: HttpResponse, *, record_id: str, granted: frozenset[str], denied: frozenset[str], decided: bool = True
+) -> None:
+    """The choice, signed. ``decided=False`` keeps the banner up (a GPC signal refused marketing only)."""
+    value = signing.dumps(
+        {
+            "r": record_id,
+            "g": sorted(granted),
+            "n": sorted(denied),
+            "d": decided,
+            "p": policy_version(),
+            "b": banner_version(),
+        },
+        salt=SALT,
+    )
+    response.set_cookie(COOKIE, value, max_age=MAX_AGE, secure=not settings.DEBUG, httponly=True, samesite="Lax")
+
+
+def delete_tracker_cookies(request: HttpRequest, response: HttpResponse, denied: frozenset[str]) -> list[str]:
+    """Withdrawal deletes that purpose's first-party cookies in the same response."""
+    prefixes = [prefix for name in denied for prefix in PURPOSES[name]["cookies"]]
+    deleted = [name for name in request.COOKIES if any(name.startswith(p) for p in prefixes)]
+    for name in deleted:
+        response.delete_cookie(name, path="/")
+    return deleted
+
+
+def configured(purpose: str) -> str:
+    setting = PURPOSES[purpose]["setting"]
+    return getattr(settings, setting, "") if setting else ""

@@ -1,0 +1,57 @@
+"""The banner and the third-party tags: a tag is rendered only when configured and its purpose granted, and
+the page's CSP then admits that tag's hosts (and only on that response)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from preceptor.privacy import consent
+
+register = template.Library()
+
+
+def _extend_csp(request: Any, hosts: tuple[str, ...]) -> None:
+    extra = getattr(request, "csp_extra", None)
+    if extra is None:
+        extra = request.csp_extra = {}
+    for directive in ("script-src", "connect-src", "img-src", "frame-src"):
+        merged = extra.setdefault(directive, [])
+        merged.extend(h for h in hosts if h not in merged)
+
+
+@register.inclusion_tag("privacy/_tags.html", takes_context=True)
+def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
+    request = context.get("request")
+    state = getattr(request, "consent", None)
+    tags: dict[str, str] = {}
+    if request is not None and state is not None:
+        for purpose in consent.PURPOSES:
+            value = consent.configured(purpose)
+            if not value or not state.allows(purpose):
+                continue
+            if purpose == "statistics_hotjar" and request.path.startswith(consent.HOTJAR_NEVER_ON):
+                continue
+            tags[purpose] = value
+            _extend_csp(request, consent.PURPOSES[purpose]["hosts"])
+    user = context.get("user")
+    return {
+        "tags": tags,
+        "signed_in": "yes" if getattr(user, "is_authenticated", False) else "no",
+        "granted": sorted(state.granted) if state and state.decided else [],
+    }
+
+
+@register.inclusion_tag("privacy/_banner.html", takes_context=True)
+def consent_banner(context: dict[str, Any]) -> dict[str, Any]:
+    request = context.get("request")
+    state = getattr(request, "consent", None)
+    show = state is not None and not state.decided and not (request.path.startswith("/privacy/cookies/"))
+    return {
+        "show": show,
+        "purposes": consent.PURPOSES,
+        "request": request,
+        "gpc": bool(state and state.gpc),
+        "csrf_token": context.get("csrf_token"),
+    }
