@@ -47,7 +47,9 @@ def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
 def consent_banner(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     state = getattr(request, "consent", None)
-    show = state is not None and not state.decided and not (request.path.startswith("/privacy/cookies/"))
+    # Asked only when this server actually uses a third-party tag; never on the preferences page itself.
+    in_use = any(consent.configured(name) for name in consent.PURPOSES if consent.PURPOSES[name]["setting"])
+    show = in_use and state is not None and not state.decided and not request.path.startswith("/privacy/cookies/")
     return {
         "show": show,
         "purposes": consent.PURPOSES,
