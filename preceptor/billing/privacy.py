@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from preceptor.billing.models import Customer, DemoSubscription, Order, Receipt, Subscription
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from preceptor.billing.models import Customer, DemoSubscription, Order, ProviderEvent, Receipt, Subscription
 from preceptor.privacy.registry import PersonalData, row
 
 PERSONAL_DATA = [
@@ -55,6 +59,11 @@ PERSONAL_DATA = [
 
 def export_user(user: Any) -> dict[str, Any]:
     return {
+        "customers": [row(c, ("provider", "provider_id")) for c in Customer.objects.filter(user=user)],
+        "demo_subscriptions": [
+            row(d, ("status", "current_period_start", "current_period_end"))
+            for d in DemoSubscription.objects.filter(user=user)
+        ],
         "subscriptions": [row(s, PERSONAL_DATA[1].fields) for s in Subscription.objects.filter(user=user)],
         "orders": [row(o, PERSONAL_DATA[3].fields) for o in Order.objects.filter(user=user)],
         "receipts": [
@@ -65,6 +74,10 @@ def export_user(user: Any) -> dict[str, Any]:
 
 
 def erase_user(user: Any) -> list[str]:
+    # Provider payloads (Stripe or PayPal events) may carry the address: keep the event, drop the address.
+    for event in ProviderEvent.objects.annotate(text=Cast("payload", TextField())).filter(text__icontains=user.email):
+        scrubbed = json.loads(json.dumps(event.payload).replace(user.email, "erased@invalid"))
+        ProviderEvent.objects.filter(pk=event.pk).update(payload=scrubbed)
     Customer.objects.filter(user=user).delete()
     DemoSubscription.objects.filter(user=user).delete()
     kept = []

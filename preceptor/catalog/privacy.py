@@ -38,7 +38,7 @@ def export_user(user: Any) -> dict[str, Any]:
     enrollments = Enrollment.objects.filter(user=user).select_related("course", "last_lesson")
     progress = LessonProgress.objects.filter(user=user).select_related("lesson__course")
     return {
-        "courses_taught": list(Course.objects.filter(teachers=user).values_list("title", flat=True)),
+        "teachers": list(Course.objects.filter(teachers=user).values_list("title", flat=True)),
         "enrollments": [
             {
                 **row(e, ("enrolled_at", "last_activity_at", "completed_at")),

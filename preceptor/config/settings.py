@@ -127,6 +127,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "trial-ending-reminders": {"task": "preceptor.billing.tasks.trial_ending_reminders", "schedule": 6 * 3600},
+    "erasures-due": {"task": "preceptor.privacy.tasks.erasures_due_task", "schedule": 3600},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------

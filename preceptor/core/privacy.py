@@ -38,13 +38,20 @@ PERSONAL_DATA = [
     ),
 ]
 
-AUDIT_FIELDS = ("created_at", "action", "target", "data")
+AUDIT_FIELDS = ("created_at", "action", "actor", "subject", "target", "data")
+LOG_FIELDS = ("action_time", "user", "object_repr", "change_message")
 
 
 def export_user(user: Any) -> dict[str, Any]:
     events = AuditEvent.objects.filter(Q(subject=user) | Q(actor=user)).order_by("created_at", "id")
     return {
         "audit_events": [row(event, AUDIT_FIELDS) for event in events],
+        "back_office_changes": [
+            row(entry, LOG_FIELDS)
+            for entry in LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+            )
+        ],
         "domain_events": [
             row(e, ("kind", "reference", "data", "created_at")) for e in DomainEvent.objects.filter(user=user)
         ],
@@ -53,7 +60,7 @@ def export_user(user: Any) -> dict[str, Any]:
 
 def erase_user(user: Any) -> list[str]:
     # Back-office log lines about this member name them in ``object_repr``; keep the line, drop the name.
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)).update(
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)).update(
         object_repr="[erased member]"
     )
     DomainEvent.objects.filter(user=user).delete()

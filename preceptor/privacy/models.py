@@ -60,3 +60,84 @@ class ConsentRecord(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Consent records are append-only.")
+
+
+class Disclosure(models.Model):
+    """Personal data of a member reaching someone outside their own account: a teacher, an accreditor, a
+    processor, an authority, an acquirer. The member sees their ledger unless the law forbids telling them."""
+
+    class Role(models.TextChoices):
+        PROCESSOR = "processor", _("Processor (works on our behalf)")
+        CONTROLLER = "controller", _("Independent controller")
+        AUTHORITY = "authority", _("Public authority")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures")
+    recipient = models.CharField(_("recipient"), max_length=200)
+    recipient_role = models.CharField(_("recipient's role"), max_length=12, choices=Role.choices)
+    data_categories = models.CharField(_("data shared"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    transfer_country = models.CharField(_("country"), max_length=60, blank=True)
+    safeguard = models.CharField(_("transfer safeguard"), max_length=120, blank=True)
+    channel = models.CharField(_("how"), max_length=60, blank=True)
+    request_ref = models.CharField(
+        _("request reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. a court order number for a legal request."),
+    )
+    restricted = models.BooleanField(
+        _("hidden from the member"), default=False, help_text=_("Only when the law forbids telling the member.")
+    )
+    occurred_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["user", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.recipient}"
+
+
+class DataRequest(models.Model):
+    """A data-subject request: received, due one month later (extendable by up to two with a reason)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Copy of my data")
+        ERASURE = "erasure", _("Delete my account")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting (can be cancelled)")
+        COMPLETE = "complete", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="data_requests"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    extension_reason = models.TextField(blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, help_text=_("Erasure runs after the cool-off."))
+    completed_at = models.DateTimeField(null=True, blank=True)
+    answer = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_at:%Y-%m-%d} ({self.status})"
+
+
+class ErasureLog(models.Model):
+    """What was erased, kept apart so erasures can be applied again after a backup is restored."""
+
+    user_id_erased = models.BigIntegerField()
+    email_hash = models.CharField(max_length=64)
+    performed_at = models.DateTimeField(auto_now_add=True)
+    kept = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["performed_at"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preceptor.privacy.models import ConsentRecord
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure
 from preceptor.privacy.registry import PersonalData, row
 
 CONSENT_FIELDS = (
@@ -28,15 +28,50 @@ PERSONAL_DATA = [
         retention="Life of the account plus 3 years.",
         erasure="keep",
     ),
+    PersonalData(
+        model=Disclosure,
+        fields=(
+            "recipient",
+            "recipient_role",
+            "data_categories",
+            "purpose",
+            "legal_basis",
+            "transfer_country",
+            "safeguard",
+            "channel",
+            "occurred_at",
+        ),
+        purpose="The ledger of who received your personal data, shown to you at /settings/data/.",
+        legal_basis="Legal obligation (GDPR art. 15(1)(c), 19)",
+        retention="As long as the disclosed records are kept.",
+        erasure="keep",
+    ),
+    PersonalData(
+        model=DataRequest,
+        fields=("kind", "status", "received_at", "due_at", "completed_at"),
+        purpose="Answering your requests for a copy or deletion of your data.",
+        legal_basis="Legal obligation (GDPR art. 12, 15, 17)",
+        retention="3 years.",
+        erasure="keep",
+    ),
 ]
 
 
 def export_user(user: Any) -> dict[str, Any]:
-    return {"consent_records": [row(r, CONSENT_FIELDS) for r in ConsentRecord.objects.filter(user=user)]}
+    return {
+        "consent_records": [row(r, CONSENT_FIELDS) for r in ConsentRecord.objects.filter(user=user)],
+        # Disclosures the law forbids telling the member about are left out.
+        "disclosures": [
+            row(d, PERSONAL_DATA[1].fields) for d in Disclosure.objects.filter(user=user, restricted=False)
+        ],
+        "data_requests": [row(r, PERSONAL_DATA[2].fields) for r in DataRequest.objects.filter(user=user)],
+    }
 
 
 def erase_user(user: Any) -> list[str]:
-    count = ConsentRecord.objects.filter(user=user).count()
-    if not count:
-        return []
-    return [f"Consent records ({count}): kept as proof of your choices for 3 years, linked to the erased account only."]
+    kept = []
+    if count := ConsentRecord.objects.filter(user=user).count():
+        kept.append(f"Consent records ({count}): kept 3 years as proof of your choices, linked to the erased account.")
+    if count := Disclosure.objects.filter(user=user).count():
+        kept.append(f"Disclosure ledger ({count}): kept so recipients can be told of the erasure (GDPR art. 19).")
+    return kept

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime, timedelta
+from typing import Any
 
+from dateutil.relativedelta import relativedelta
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from preceptor.core.services import audit_event_record
-from preceptor.privacy import consent
-from preceptor.privacy.models import ConsentRecord
+from preceptor.privacy import consent, registry
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, ErasureLog
 
 
 def browser_family(user_agent: str) -> str:
@@ -29,7 +38,7 @@ def consent_record_create(
     denied: frozenset[str] | None = None,
 ) -> ConsentRecord:
     """Append one decision. ``subject_ref`` is the member's id, or the previous record's subject for visitors."""
-    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    user: Any = request.user if getattr(request.user, "is_authenticated", False) else None
     prior = ConsentRecord.objects.filter(pk=previous).first() if previous else None
     record = ConsentRecord(
         user=user,
@@ -68,3 +77,158 @@ def consent_decide(*, request: HttpRequest, action: str, surface: str, chosen: s
     return consent_record_create(
         request=request, action=action, surface=surface, granted=granted, previous=current.record_id
     )
+
+
+# --- Disclosures ---------------------------------------------------------------------------------------------
+def disclosure_record(
+    *,
+    user: Any,
+    recipient: str,
+    recipient_role: str,
+    data_categories: str,
+    purpose: str,
+    legal_basis: str,
+    channel: str = "",
+    transfer_country: str = "",
+    safeguard: str = "",
+    request_ref: str = "",
+    restricted: bool = False,
+    occurred_at: datetime | None = None,
+) -> Disclosure:
+    """Record that the member's data reached ``recipient`` (a teacher, an accreditor, an authority...)."""
+    return Disclosure.objects.create(
+        user=user,
+        recipient=recipient,
+        recipient_role=recipient_role,
+        data_categories=data_categories,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        channel=channel,
+        transfer_country=transfer_country,
+        safeguard=safeguard,
+        request_ref=request_ref,
+        restricted=restricted,
+        occurred_at=occurred_at or timezone.now(),
+    )
+
+
+# --- Data export ---------------------------------------------------------------------------------------------
+EXPORT_SCHEMA_VERSION = 1
+
+
+def data_export_build(*, user: Any, now: datetime | None = None) -> bytes:
+    """A ZIP: one JSON file per app (from the privacy registry), index.html, manifest.json with SHA-256s."""
+    now = now or timezone.now()
+    files: dict[str, bytes] = {}
+    for app in registry.registry():
+        data = app.export_user(user)
+        files[f"{app.app_label}.json"] = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+    files["index.html"] = render_to_string(
+        "privacy/export_index.html",
+        {"user": user, "generated_at": now, "files": sorted(files), "registry": registry.registry()},
+    ).encode()
+    manifest = {
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "generated_at": now.isoformat(),
+        "subject": user.email,
+        "files": {name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())},
+    }
+    files["manifest.json"] = json.dumps(manifest, indent=2).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def data_export_request(*, user: Any, now: datetime | None = None) -> tuple[DataRequest, bytes]:
+    """Record the request first, so the copy lists it too, then build the archive and close the request."""
+    now = now or timezone.now()
+    request = DataRequest.objects.create(
+        user=user, kind=DataRequest.Kind.EXPORT, received_at=now, due_at=now + relativedelta(months=1)
+    )
+    archive = data_export_build(user=user, now=now)
+    request.status, request.completed_at = DataRequest.Status.COMPLETE, timezone.now()
+    request.save(update_fields=["status", "completed_at"])
+    audit_event_record(action="privacy.export_downloaded", actor=user, subject=user, target=request)
+    return request, archive
+
+
+# --- Erasure -------------------------------------------------------------------------------------------------
+COOL_OFF = timedelta(days=7)
+
+
+@transaction.atomic
+def erasure_request(*, user: Any, now: datetime | None = None) -> DataRequest:
+    now = now or timezone.now()
+    existing = DataRequest.objects.filter(
+        user=user, kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
+    ).first()
+    if existing:
+        return existing
+    request = DataRequest.objects.create(
+        user=user,
+        kind=DataRequest.Kind.ERASURE,
+        received_at=now,
+        due_at=now + relativedelta(months=1),
+        scheduled_for=now + COOL_OFF,
+    )
+    audit_event_record(action="privacy.erasure_requested", actor=user, subject=user, target=request)
+    return request
+
+
+@transaction.atomic
+def erasure_cancel(*, request: DataRequest, actor: Any) -> DataRequest:
+    if request.status == DataRequest.Status.PENDING:
+        request.status = DataRequest.Status.CANCELLED
+        request.completed_at = timezone.now()
+        request.save(update_fields=["status", "completed_at"])
+        audit_event_record(action="privacy.erasure_cancelled", actor=actor, subject=request.user, target=request)
+    return request
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+@transaction.atomic
+def erasure_perform(*, request: DataRequest, now: datetime | None = None) -> DataRequest:
+    """Erase per the registry, log it for replay after a restore, and answer with what was kept and why."""
+    now = now or timezone.now()
+    user = request.user
+    if user is None:
+        raise ValueError("This erasure request has no account left to erase.")
+    log = ErasureLog(user_id_erased=user.pk, email_hash=email_hash(user.email))
+    audit_event_record(action="privacy.erasure_performed", subject=user, target=request)
+    kept = registry.erase_user(user)
+    log.kept = kept
+    log.save()
+    request.status, request.completed_at, request.answer = DataRequest.Status.COMPLETE, now, {"kept": kept}
+    request.save(update_fields=["status", "completed_at", "answer"])
+    return request
+
+
+def erasures_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = DataRequest.objects.filter(
+        kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING, scheduled_for__lte=now
+    ).select_related("user")
+    count = 0
+    for request in due:
+        erasure_perform(request=request, now=now)
+        count += 1
+    return count
+
+
+def erasures_replay() -> int:
+    """After restoring a backup: erase again every account the erasure log names that came back."""
+    from preceptor.accounts.models import User
+
+    count = 0
+    for log in ErasureLog.objects.all():
+        user = User.objects.filter(pk=log.user_id_erased).first()
+        if user is not None and not user.email.startswith("erased-"):
+            registry.erase_user(user)
+            count += 1
+    return count

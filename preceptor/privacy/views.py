@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.privacy import consent
-from preceptor.privacy.models import ConsentRecord
-from preceptor.privacy.services import consent_decide
+from preceptor.privacy.forms import ErasureForm
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure
+from preceptor.privacy.services import (
+    consent_decide,
+    data_export_request,
+    erasure_cancel,
+    erasure_request,
+)
 
 POLICY_FILE = Path(__file__).parent / "policies" / "privacy-policy.txt"
 POLICY_LAST_MODIFIED = "2017-06-20"
@@ -117,3 +123,44 @@ def consent_decision(request: HttpRequest) -> HttpResponse:
 @require_GET
 def gpc_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"gpc": True, "lastUpdate": GPC_SUPPORT_SINCE})
+
+
+@login_required
+def settings_data(request: HttpRequest) -> HttpResponse:
+    """Download a copy, delete the account (after re-entering the password, with a 7-day cool-off), and the
+    ledger of who received the member's data."""
+    pending = DataRequest.objects.filter(
+        user=request.user, kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
+    ).first()
+    form = ErasureForm(user=request.user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "export":
+            data_request, archive = data_export_request(user=request.user)
+            response = HttpResponse(archive, content_type="application/zip")
+            name = f"preceptor-data-{data_request.received_at:%Y-%m-%d}.zip"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        if action == "erase":
+            form = ErasureForm(request.POST, user=request.user)
+            if form.is_valid():
+                erasure_request(user=request.user)
+                messages.success(request, _("Your account will be deleted in 7 days. You can cancel until then."))
+                return redirect("privacy:data")
+        elif action == "cancel" and pending:
+            erasure_cancel(request=pending, actor=request.user)
+            messages.success(request, _("The deletion of your account is cancelled."))
+            return redirect("privacy:data")
+        elif action not in ("export", "erase"):
+            return HttpResponseBadRequest("Unknown action.")
+    return render(
+        request,
+        "privacy/settings_data.html",
+        {
+            "form": form,
+            "pending": pending,
+            "disclosures": Disclosure.objects.filter(user=request.user, restricted=False),
+            "requests": DataRequest.objects.filter(user=request.user)[:10],
+        },
+    )

@@ -1,0 +1,223 @@
+"""Export (ZIP with checksums, every declared field) and erasure (nothing left that names the member; kept
+records pseudonymised; replay after a restore erases again)."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.management import call_command
+from django.db import models
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+
+from preceptor.billing.providers import registry as providers
+from preceptor.billing.services import demo_checkout_complete, prices_ensure
+from preceptor.catalog.models import Lesson
+from preceptor.conftest import PASSWORD
+from preceptor.privacy import registry
+from preceptor.privacy.models import DataRequest, ErasureLog
+from preceptor.privacy.services import disclosure_record, erasures_due
+from preceptor.profiles.services import profile_update
+from preceptor.quizzes.models import Quiz
+from preceptor.quizzes.services import attempt_start, attempt_submit
+
+pytestmark = pytest.mark.django_db
+EMAIL, NAME = "learner@example.org", "Lena Learner"
+
+
+@pytest.fixture
+def busy_member(client, settings, learner, course, staff):
+    """A member with data in every app: profile, learning, quiz, payment, consent, disclosure, audit."""
+    settings.DEBUG = True
+    settings.GA_MEASUREMENT_ID = "G-TEST"
+    profile_update(profile=learner.profile, actor=learner, changes={"bio": f"I am {NAME}.", "location": "Graz"})
+    client.force_login(learner)
+    client.get(Lesson.objects.get(slug="twelve-leads").get_absolute_url())
+    client.post(reverse("catalog:complete", args=[course.slug, "rate-and-rhythm"]))
+    attempt = attempt_start(user=learner, quiz=Quiz.objects.get())
+    attempt_submit(attempt=attempt, answers={})
+    demo_checkout_complete(
+        provider=providers.get("demo"), user=learner, price={p.interval: p for p in prices_ensure()}["month"]
+    )
+    client.post(reverse("privacy:consent"), {"action": "reject_all", "next": "/"})
+    disclosure_record(
+        user=learner,
+        recipient="CME Consultants (joint provider)",
+        recipient_role="controller",
+        data_categories="name, quiz scores, credits",
+        purpose="AMA PRA credit reporting",
+        legal_basis="Contract",
+    )
+    LogEntry.objects.log_action(
+        user_id=staff.pk,
+        content_type_id=ContentType.objects.get_for_model(learner).pk,
+        object_id=str(learner.pk),
+        object_repr=str(learner),
+        action_flag=CHANGE,
+    )
+    return learner
+
+
+def keys(data) -> set[str]:
+    found = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.add(key)
+            found |= keys(value)
+    elif isinstance(data, list):
+        for item in data:
+            found |= keys(item)
+    return found
+
+
+def test_the_export_zip_opens_its_checksums_verify_and_it_holds_every_declared_field(client, busy_member):
+    response = client.post(reverse("privacy:data"), {"action": "export"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["schema_version"] == 1
+    assert set(manifest["files"]) == set(archive.namelist()) - {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    assert NAME in archive.read("index.html").decode()
+
+    for app in registry.registry():
+        content = json.loads(archive.read(f"{app.app_label}.json"))
+        present = keys(content)
+        for declaration in app.declarations:
+            user_fields = [
+                f
+                for f in declaration.model._meta.get_fields()
+                if getattr(f, "related_model", None) is type(busy_member) and f.concrete
+            ]
+            owned = declaration.model.objects.all() if declaration.model is type(busy_member) else None
+            if user_fields:
+                owned = declaration.model.objects.filter(**{user_fields[0].name: busy_member})
+            if declaration.label == "admin.LogEntry":
+                owned = LogEntry.objects.filter(object_id=str(busy_member.pk))
+            if owned is None or not owned.exists():
+                continue
+            missing = set(declaration.fields) - present
+            assert not missing, f"{declaration.label}: {missing} not in {app.app_label}.json"
+    assert DataRequest.objects.get(user=busy_member, kind="export").status == "complete"
+
+
+def text_columns():
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField | models.JSONField):
+                yield model, field
+
+
+def rows_mentioning(needle: str) -> list[str]:
+    found = []
+    for model, field in text_columns():
+        queryset = model._base_manager.all()
+        if isinstance(field, models.JSONField):
+            queryset = queryset.annotate(_text=Cast(field.name, models.TextField()))
+            lookup = "_text__icontains"
+        else:
+            lookup = f"{field.name}__icontains"
+        if queryset.filter(**{lookup: needle}).exists():
+            found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lists_what_was_kept(
+    client, busy_member, django_capture_on_commit_callbacks
+):
+    assert rows_mentioning(EMAIL) and rows_mentioning(NAME)  # the scan finds them before
+    bad = client.post(reverse("privacy:data"), {"action": "erase", "password": "wrong", "confirm": "on"})
+    assert "This password is not correct." in bad.content.decode()
+    assert not DataRequest.objects.filter(kind="erasure").exists()
+    client.post(reverse("privacy:data"), {"action": "erase", "password": PASSWORD, "confirm": "on"})
+    request = DataRequest.objects.get(kind="erasure")
+    assert request.status == "pending" and request.due_at > request.scheduled_for
+    assert erasures_due() == 0  # the cool-off runs for 7 days
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert erasures_due() == 1
+    request.refresh_from_db()
+    assert request.status == "complete"
+    kept = " ".join(line for lines in request.answer["kept"].values() for line in lines)
+    assert "Receipts" in kept and "Quiz attempts" in kept and "Consent records" in kept
+    assert rows_mentioning(EMAIL) == []
+    assert rows_mentioning(NAME) == []
+    busy_member.refresh_from_db()
+    assert busy_member.email.startswith("erased-") and not busy_member.is_active
+    assert ErasureLog.objects.count() == 1
+
+
+def test_a_pending_erasure_can_be_cancelled(client, busy_member):
+    client.post(reverse("privacy:data"), {"action": "erase", "password": PASSWORD, "confirm": "on"})
+    page = client.get(reverse("privacy:data")).content.decode()
+    assert "Keep my account" in page
+    client.post(reverse("privacy:data"), {"action": "cancel"})
+    assert DataRequest.objects.get(kind="erasure").status == "cancelled"
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert erasures_due() == 0
+
+
+def test_replaying_the_erasure_log_after_restoring_a_backup_erases_again(busy_member):
+    from preceptor.accounts.models import User
+    from preceptor.profiles.models import Profile
+
+    backup = serializers.serialize(
+        "json", [*User.objects.filter(pk=busy_member.pk), *Profile.objects.filter(user=busy_member)]
+    )
+    request = DataRequest.objects.create(
+        user=busy_member,
+        kind="erasure",
+        received_at=timezone.now(),
+        due_at=timezone.now(),
+        scheduled_for=timezone.now(),
+    )
+    assert erasures_due() == 1
+    for restored in serializers.deserialize("json", backup):  # the restore brings the member back
+        restored.save()
+    assert User.objects.get(pk=busy_member.pk).email == EMAIL
+    call_command("replay_erasures")
+    assert User.objects.get(pk=busy_member.pk).email.startswith("erased-")
+    assert not Profile.objects.filter(user_id=busy_member.pk).exists()
+    assert request.pk
+
+
+def test_the_member_sees_their_disclosure_ledger_but_not_restricted_entries(client, learner, outsider):
+    disclosure_record(
+        user=learner,
+        recipient="Prof. Tina Teacher",
+        recipient_role="controller",
+        data_categories="name, e-mail",
+        purpose="Class roster",
+        legal_basis="Contract",
+    )
+    disclosure_record(
+        user=learner,
+        recipient="Regional court",
+        recipient_role="authority",
+        data_categories="account",
+        purpose="Court order",
+        legal_basis="Legal obligation",
+        request_ref="4 Cg 12/26",
+        restricted=True,
+    )
+    client.force_login(learner)
+    page = client.get(reverse("privacy:data")).content.decode()
+    assert "Prof. Tina Teacher" in page and "Regional court" not in page
+    client.force_login(outsider)
+    assert "Prof. Tina Teacher" not in client.get(reverse("privacy:data")).content.decode()
+    client.logout()
+    assert client.get(reverse("privacy:data")).status_code == 302
