@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "preceptor.catalog",
     "preceptor.quizzes",
     "preceptor.billing",
+    "preceptor.mail",
 ]
 
 MIDDLEWARE = [

@@ -57,9 +57,9 @@ def busy_member(client, settings, learner, course, staff):
         purpose="AMA PRA credit reporting",
         legal_basis="Contract",
     )
-    LogEntry.objects.log_action(
-        user_id=staff.pk,
-        content_type_id=ContentType.objects.get_for_model(learner).pk,
+    LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(learner),
         object_id=str(learner.pk),
         object_repr=str(learner),
         action_flag=CHANGE,
