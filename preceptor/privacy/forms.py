@@ -25,3 +25,45 @@ class ErasureForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This password is not correct."))
         return password
+
+
+class StaffRequestForm(forms.Form):
+    """A request received by e-mail or letter, once the member's identity was checked."""
+
+    email = forms.EmailField(label=_("Member's e-mail address"))
+    kind = forms.ChoiceField(
+        label=_("Request"), choices=[("export", _("Copy of my data")), ("erasure", _("Delete my account"))]
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from preceptor.accounts.models import User
+
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email:
+            member = User.objects.filter(email__iexact=email, is_active=True).first()
+            if member is None:
+                self.add_error("email", _("No active member has this e-mail address."))
+            cleaned["member"] = member
+        return cleaned
+
+
+class ExtensionForm(forms.Form):
+    months = forms.TypedChoiceField(label=_("Extend by"), coerce=int, choices=[(1, _("1 month")), (2, _("2 months"))])
+    reason = forms.CharField(
+        label=_("Reason (sent to the member)"), widget=forms.Textarea(attrs={"rows": 3}), min_length=20
+    )
+
+    def __init__(self, *args: Any, data_request: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_request = data_request
+
+    def clean(self) -> dict[str, Any]:
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        if self.data_request.extension_reason:
+            raise forms.ValidationError(_("This request was already extended; the law allows it once."))
+        if timezone.now() >= self.data_request.due_at:
+            raise forms.ValidationError(_("An extension must be decided before the deadline."))
+        return cleaned

@@ -140,3 +140,40 @@ def row(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             value = value.pk
         out[name] = value
     return out
+
+
+def processing_record() -> list[dict[str, Any]]:
+    """The record of processing activities (GDPR art. 30), one entry per declared model."""
+    return [
+        {
+            "app": app.app_label,
+            "data": declaration.label,
+            "fields": list(declaration.fields),
+            "purpose": declaration.purpose,
+            "legal_basis": declaration.legal_basis,
+            "retention": declaration.retention,
+            "on_erasure": declaration.erasure,
+            "recipients": list(declaration.recipients),
+        }
+        for app in registry()
+        for declaration in app.declarations
+    ]
+
+
+def processing_record_markdown() -> str:
+    lines = [
+        "# Record of processing activities (GDPR art. 30)",
+        "",
+        "Controller: the operator of this Preceptor service. Generated from each app's `privacy.py`.",
+        "Data subjects: members (learners, teachers, staff) and visitors. Security measures: TLS, Argon2 password",
+        "hashing, sign-in throttling, CSP, least-privilege staff roles, append-only audit and consent logs.",
+        "",
+        "| data | fields | purpose | legal basis | retention | on erasure | recipients |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for entry in processing_record():
+        lines.append(
+            f"| {entry['data']} | {', '.join(entry['fields'])} | {entry['purpose']} | {entry['legal_basis']} | "
+            f"{entry['retention']} | {entry['on_erasure']} | {', '.join(entry['recipients']) or '—'} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -232,3 +232,43 @@ def erasures_replay() -> int:
             registry.erase_user(user)
             count += 1
     return count
+
+
+@transaction.atomic
+def data_request_received(*, user: Any, kind: str, actor: Any, now: datetime | None = None) -> DataRequest:
+    """A request received outside the account pages (e-mail, letter), queued with its one-month deadline."""
+    now = now or timezone.now()
+    request = DataRequest.objects.create(
+        user=user,
+        kind=kind,
+        received_at=now,
+        due_at=now + relativedelta(months=1),
+        scheduled_for=now + COOL_OFF if kind == DataRequest.Kind.ERASURE else None,
+    )
+    audit_event_record(action=f"privacy.{kind}_received", actor=actor, subject=user, target=request)
+    return request
+
+
+@transaction.atomic
+def data_request_extend(*, request: DataRequest, months: int, reason: str, actor: Any) -> DataRequest:
+    """Extend the deadline (at most two months, once, before it passes) and tell the member why."""
+    from django.core.mail import EmailMessage
+
+    from preceptor.core.mail import email_queue
+
+    request.due_at = request.due_at + relativedelta(months=min(months, 2))
+    request.extension_reason = reason
+    request.save(update_fields=["due_at", "extension_reason"])
+    audit_event_record(
+        action="privacy.request_extended", actor=actor, subject=request.user, target=request, data={"months": months}
+    )
+    if request.user:
+        email_queue(
+            EmailMessage(
+                subject="Your data request: more time needed",
+                body=f"We need more time to answer your request ({request.get_kind_display()}).\n\n{reason}\n\n"
+                f"The new deadline is {request.due_at:%Y-%m-%d}.",
+                to=[request.user.email],
+            )
+        )
+    return request

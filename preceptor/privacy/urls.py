@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preceptor.privacy import views
+from preceptor.privacy import staff_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("settings/privacy/", views.settings_privacy, name="settings"),
     path("settings/data/", views.settings_data, name="data"),
     path(".well-known/gpc.json", views.gpc_json, name="gpc"),
+    path("staff/privacy/", staff_views.record, name="staff_record"),
+    path("staff/privacy/requests/", staff_views.requests_queue, name="staff_requests"),
+    path("staff/privacy/requests/<uuid:public_id>/extend/", staff_views.extend, name="staff_extend"),
 ]

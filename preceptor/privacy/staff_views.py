@@ -1,0 +1,46 @@
+"""Back office for privacy: the record of processing activities and the data-request queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from preceptor.privacy.forms import ExtensionForm, StaffRequestForm
+from preceptor.privacy.models import DataRequest
+from preceptor.privacy.registry import processing_record
+from preceptor.privacy.services import data_request_extend, data_request_received
+
+
+@staff_member_required
+def record(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/staff_record.html", {"entries": processing_record()})
+
+
+@staff_member_required
+def requests_queue(request: HttpRequest) -> HttpResponse:
+    form = StaffRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data_request_received(user=form.cleaned_data["member"], kind=form.cleaned_data["kind"], actor=request.user)
+        messages.success(request, _("The request is in the queue."))
+        return redirect("privacy:staff_requests")
+    open_requests = DataRequest.objects.filter(status=DataRequest.Status.PENDING).select_related("user")
+    return render(request, "privacy/staff_requests.html", {"form": form, "requests": open_requests.order_by("due_at")})
+
+
+@staff_member_required
+def extend(request: HttpRequest, public_id: str) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest, public_id=public_id, status=DataRequest.Status.PENDING)
+    form = ExtensionForm(request.POST or None, data_request=data_request)
+    if request.method == "POST" and form.is_valid():
+        data_request_extend(
+            request=data_request,
+            months=form.cleaned_data["months"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, _("The deadline is extended and the member has been told why."))
+        return redirect("privacy:staff_requests")
+    return render(request, "privacy/staff_extend.html", {"form": form, "data_request": data_request})
