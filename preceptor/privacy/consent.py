@@ -81,9 +81,10 @@ def banner_version() -> str:
 
 
 def policy_version() -> str:
-    from preceptor.privacy.views import POLICY_LAST_MODIFIED
+    from preceptor.privacy.selectors import current_policy
 
-    return POLICY_LAST_MODIFIED
+    policy = current_policy()
+    return policy.version if policy else ""
 
 
 @dataclass

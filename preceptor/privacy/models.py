@@ -141,3 +141,32 @@ class ErasureLog(models.Model):
 
     class Meta:
         ordering = ["performed_at"]
+
+
+class PolicyVersion(models.Model):
+    """A version of the privacy policy. A material change asks members to acknowledge it at their next visit."""
+
+    version = models.SlugField(_("version"), unique=True, help_text=_("E.g. 2026-12-01."))
+    effective_on = models.DateField(_("effective from"))
+    body = models.TextField(_("text"), help_text=_("Plain text; blank lines separate paragraphs."))
+    material = models.BooleanField(
+        _("material change"), default=False, help_text=_("Members must acknowledge it; they are told by e-mail.")
+    )
+    summary = models.TextField(_("what changed"), blank=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("privacy policy version")
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class PolicyAcknowledgement(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acknowledgements")
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "policy"], name="privacy_ack_once")]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyAcknowledgement
 from preceptor.privacy.registry import PersonalData, row
 
 CONSENT_FIELDS = (
@@ -54,6 +54,14 @@ PERSONAL_DATA = [
         retention="3 years.",
         erasure="keep",
     ),
+    PersonalData(
+        model=PolicyAcknowledgement,
+        fields=("policy", "acknowledged_at"),
+        purpose="Proof that you were told of a material change to the privacy policy.",
+        legal_basis="Legal obligation (GDPR art. 12, 13)",
+        retention="Life of the account plus 3 years.",
+        erasure="keep",
+    ),
 ]
 
 
@@ -63,6 +71,10 @@ def export_user(user: Any) -> dict[str, Any]:
         # Disclosures the law forbids telling the member about are left out.
         "disclosures": [
             row(d, PERSONAL_DATA[1].fields) for d in Disclosure.objects.filter(user=user, restricted=False)
+        ],
+        "policy_acknowledgements": [
+            {"policy": a.policy.version, "acknowledged_at": a.acknowledged_at.isoformat()}
+            for a in PolicyAcknowledgement.objects.filter(user=user).select_related("policy")
         ],
         "data_requests": [row(r, PERSONAL_DATA[2].fields) for r in DataRequest.objects.filter(user=user)],
     }

@@ -272,3 +272,44 @@ def data_request_extend(*, request: DataRequest, months: int, reason: str, actor
             )
         )
     return request
+
+
+@transaction.atomic
+def policy_publish(*, policy: Any, actor: Any) -> Any:
+    """Make a policy version known: clear the cache (consent is asked again), and for a material change
+    tell every active member by e-mail; they acknowledge it at their next visit."""
+    from django.core.cache import cache
+    from django.core.mail import EmailMessage
+
+    from preceptor.accounts.models import User
+    from preceptor.core.mail import email_queue
+    from preceptor.privacy.selectors import POLICY_CACHE_KEY
+
+    cache.delete(POLICY_CACHE_KEY)
+    if policy.material and policy.announced_at is None:
+        for email in User.objects.filter(is_active=True).values_list("email", flat=True).iterator():
+            email_queue(
+                EmailMessage(
+                    subject="We have updated our privacy policy",
+                    body=f"Our privacy policy changes on {policy.effective_on:%Y-%m-%d}.\n\n{policy.summary}\n\n"
+                    "You will be asked to acknowledge it at your next visit.",
+                    to=[email],
+                )
+            )
+        policy.announced_at = timezone.now()
+        policy.save(update_fields=["announced_at"])
+    audit_event_record(
+        action="privacy.policy_published",
+        actor=actor,
+        target=policy,
+        data={"version": policy.version, "material": policy.material},
+    )
+    return policy
+
+
+def policy_acknowledge(*, user: Any, policy: Any) -> None:
+    from preceptor.privacy.models import PolicyAcknowledgement
+
+    _ack, created = PolicyAcknowledgement.objects.get_or_create(user=user, policy=policy)
+    if created:
+        audit_event_record(action="privacy.policy_acknowledged", actor=user, subject=user, target=policy)

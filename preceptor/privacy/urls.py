@@ -5,6 +5,8 @@ from preceptor.privacy import staff_views, views
 app_name = "privacy"
 urlpatterns = [
     path("privacy/", views.policy, name="policy"),
+    path("privacy/versions/<slug:version>/", views.policy, name="policy_version"),
+    path("privacy/acknowledge/", views.acknowledge, name="acknowledge"),
     path("privacy/cookies/", views.cookies, name="cookies"),
     path("privacy/consent/", views.consent_decision, name="consent"),
     path("settings/privacy/", views.settings_privacy, name="settings"),

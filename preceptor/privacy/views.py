@@ -1,37 +1,34 @@
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.privacy import consent
 from preceptor.privacy.forms import ErasureForm
-from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
+from preceptor.privacy.selectors import current_policy, needs_acknowledgement
 from preceptor.privacy.services import (
     consent_decide,
     data_export_request,
     erasure_cancel,
     erasure_request,
+    policy_acknowledge,
 )
 
-POLICY_FILE = Path(__file__).parent / "policies" / "privacy-policy.txt"
-POLICY_LAST_MODIFIED = "2017-06-20"
 GPC_SUPPORT_SINCE = "2026-11-25"
 
 
-@cache
-def policy_blocks() -> list[tuple[str, object]]:
+def policy_blocks(text: str) -> list[tuple[str, object]]:
     """The policy text as (kind, content) blocks: headings, paragraphs and bullet lists."""
-    text = POLICY_FILE.read_text(encoding="utf-8").replace("{support_email}", settings.SUPPORT_EMAIL)
+    text = text.replace("{support_email}", settings.SUPPORT_EMAIL)
     blocks: list[tuple[str, object]] = []
     for chunk in (c.strip() for c in text.split("\n\n")):
         if not chunk:
@@ -47,13 +44,34 @@ def policy_blocks() -> list[tuple[str, object]]:
 
 
 @require_GET
-def policy(request: HttpRequest) -> HttpResponse:
-    blocks = policy_blocks()
+def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
+    shown = get_object_or_404(PolicyVersion, version=version) if version else current_policy()
+    if shown is None:
+        raise Http404
+    blocks = policy_blocks(shown.body)
     return render(
         request,
         "privacy/policy.html",
-        {"title": blocks[0][1], "blocks": blocks[1:], "last_modified": POLICY_LAST_MODIFIED},
+        {
+            "title": blocks[0][1] if blocks else "Privacy Policy",
+            "blocks": blocks[1:],
+            "shown": shown,
+            "current": current_policy(),
+            "history": PolicyVersion.objects.filter(effective_on__lte=timezone.localdate()),
+        },
     )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest) -> HttpResponse:
+    policy_obj = needs_acknowledgement(request.user)
+    if policy_obj is not None:
+        policy_acknowledge(user=request.user, policy=policy_obj)
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
 
 
 def _preferences_context(request: HttpRequest) -> dict:

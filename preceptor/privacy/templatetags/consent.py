@@ -43,6 +43,18 @@ def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("privacy/_policy_notice.html", takes_context=True)
+def policy_notice(context: dict[str, Any]) -> dict[str, Any]:
+    from preceptor.privacy.selectors import needs_acknowledgement
+
+    request = context.get("request")
+    return {
+        "policy": needs_acknowledgement(context.get("user")),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.inclusion_tag("privacy/_banner.html", takes_context=True)
 def consent_banner(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")

@@ -1,0 +1,49 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
+from preceptor.privacy.services import policy_publish
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "effective_on", "material", "announced_at"]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish (e-mail members about a material change)"))
+    def publish(self, request, queryset):
+        for policy in queryset:
+            policy_publish(policy=policy, actor=request.user)
+        self.message_user(request, _("Published."), messages.SUCCESS)
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    """Staff record legal requests and other disclosures here."""
+
+    list_display = ["occurred_at", "user", "recipient", "recipient_role", "restricted", "request_ref"]
+    list_filter = ["recipient_role", "restricted"]
+    search_fields = ["user__email", "recipient", "request_ref"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject_ref", "action", "surface", "policy_version"]
+    list_filter = ["action", "surface"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "user", "kind", "status", "due_at", "scheduled_for"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["user"]
