@@ -67,7 +67,7 @@ def _absolute(path: str) -> str:
 
 def tracked_link(*, user: User, campaign: str, url: str, track_recipient: bool) -> str:
     """A first-party, signed redirect; it names the recipient only under the e-mail tracking consent."""
-    payload = {"c": campaign, "u": url}
+    payload: dict[str, Any] = {"c": campaign, "u": url}
     if track_recipient:
         payload["r"] = user.pk
     return _absolute(reverse("mail:click", args=[signing.dumps(payload, salt=CLICK_SALT)]))
