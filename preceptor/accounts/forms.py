@@ -38,6 +38,16 @@ class SignupForm(AllauthSignupForm):
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
 
+    def clean_email(self) -> str:
+        from preceptor.accounts.privacy import tombstone_email
+
+        email = super().clean_email()
+        if User.objects.filter(email=tombstone_email(email)).exists():
+            raise forms.ValidationError(
+                _("An account with this address was erased at its owner's request. Write to support to reopen it.")
+            )
+        return email
+
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()

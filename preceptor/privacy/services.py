@@ -174,8 +174,21 @@ def erasure_request(*, user: Any, now: datetime | None = None) -> DataRequest:
         due_at=now + relativedelta(months=1),
         scheduled_for=now + COOL_OFF,
     )
+    sessions_revoke(user=user)
     audit_event_record(action="privacy.erasure_requested", actor=user, subject=user, target=request)
     return request
+
+
+def sessions_revoke(*, user: Any) -> int:
+    """Sign the member out everywhere (a pending erasure); signing in again still allows cancelling it."""
+    from django.contrib.sessions.models import Session
+
+    revoked = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            revoked += 1
+    return revoked
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -164,8 +165,15 @@ def settings_data(request: HttpRequest) -> HttpResponse:
             form = ErasureForm(request.POST, user=request.user)
             if form.is_valid():
                 erasure_request(user=request.user)
-                messages.success(request, _("Your account will be deleted in 7 days. You can cancel until then."))
-                return redirect("privacy:data")
+                logout(request)
+                messages.success(
+                    request,
+                    _(
+                        "Your account will be deleted in 7 days and you are signed out everywhere. "
+                        "To cancel, sign in again before then."
+                    ),
+                )
+                return redirect("account_login")
         elif action == "cancel" and pending:
             erasure_cancel(request=pending, actor=request.user)
             messages.success(request, _("The deletion of your account is cancelled."))

@@ -16,6 +16,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import models
 from django.db.models.functions import Cast
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,7 +141,12 @@ def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lis
     bad = client.post(reverse("privacy:data"), {"action": "erase", "password": "wrong", "confirm": "on"})
     assert "This password is not correct." in bad.content.decode()
     assert not DataRequest.objects.filter(kind="erasure").exists()
-    client.post(reverse("privacy:data"), {"action": "erase", "password": PASSWORD, "confirm": "on"})
+    other_device = Client()
+    other_device.force_login(busy_member)
+    response = client.post(reverse("privacy:data"), {"action": "erase", "password": PASSWORD, "confirm": "on"})
+    assert response.url == reverse("account_login")
+    assert "_auth_user_id" not in client.session
+    assert other_device.get(reverse("privacy:data")).status_code == 302  # signed out everywhere
     request = DataRequest.objects.get(kind="erasure")
     assert request.status == "pending" and request.due_at > request.scheduled_for
     assert erasures_due() == 0  # the cool-off runs for 7 days
@@ -159,10 +165,21 @@ def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lis
     busy_member.refresh_from_db()
     assert busy_member.email.startswith("erased-") and not busy_member.is_active
     assert ErasureLog.objects.count() == 1
+    signup = Client().post(
+        reverse("account_signup"),
+        {
+            "full_name": "Lena Again",
+            "email": EMAIL,
+            "password1": "another-long-passphrase",
+            "date_of_birth": "1990-01-01",
+        },
+    )
+    assert "was erased at its owner" in signup.content.decode()
 
 
 def test_a_pending_erasure_can_be_cancelled(client, busy_member):
     client.post(reverse("privacy:data"), {"action": "erase", "password": PASSWORD, "confirm": "on"})
+    client.force_login(busy_member)  # signing in again is how the member cancels
     page = client.get(reverse("privacy:data")).content.decode()
     assert "Keep my account" in page
     client.post(reverse("privacy:data"), {"action": "cancel"})
