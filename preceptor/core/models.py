@@ -9,10 +9,27 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("Audit events are append-only.")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only.")
 
     def delete(self) -> NoReturn:
-        raise TypeError("Audit events are append-only.")
+        raise TypeError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are only ever added: saving an existing row or deleting one raises, in bulk as well."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(f"{self._meta.verbose_name_plural} are append-only.")
 
 
 class DomainEvent(models.Model):
@@ -36,7 +53,7 @@ class DomainEvent(models.Model):
         return f"{self.kind} {self.reference}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what to whom, and when. Rows are only ever added.
 
     ``actor`` is who acted (empty for the system or an anonymous visitor); ``subject`` is the member whose
@@ -54,8 +71,6 @@ class AuditEvent(models.Model):
     target = models.CharField(max_length=100, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit event")
@@ -63,11 +78,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Audit events are append-only.")

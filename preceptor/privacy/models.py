@@ -1,22 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("Consent records are append-only.")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("Consent records are append-only.")
+from preceptor.core.models import AppendOnlyModel
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(AppendOnlyModel):
     """One row per decision, never changed: who, when, what was shown, what was granted and denied, and how."""
 
     class Action(models.TextChoices):
@@ -44,22 +37,13 @@ class ConsentRecord(models.Model):
     expires_at = models.DateTimeField()
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("consent record")
         indexes = [models.Index(fields=["subject_ref", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject_ref}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Consent records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Consent records are append-only.")
 
 
 class Disclosure(models.Model):
