@@ -4,6 +4,7 @@ B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wr
 B1  the same view behind the full middleware stack; goal ≥ 70% of B0
 W1  webhooks: 1,000 signed Stripe events, 20% duplicates, shuffled, 8 concurrent senders (localstripe as
     Stripe); goal ≥ 100 events/s on SQLite, ≥ 200 on PostgreSQL, exactly-once end state, no "database is locked"
+B3  the lesson page with the request log off: the log's throughput cost; goal ≤ 5%
 B2  course page and lesson page for a signed-in Pro member, demo scaled to 50 courses / 500 lessons /
     2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL queries, 0 errors
 
@@ -185,6 +186,7 @@ def main() -> None:
             "B1": (production_env("bench.settings_b1"), "/ok", HEADERS),
             "B2 course": (b2_env, course_path, b2_headers),
             "B2 lesson": (b2_env, lesson_path, b2_headers),
+            "B3 lesson, no log": ({**b2_env, "REQUEST_LOG_ENABLED": "0"}, lesson_path, b2_headers),
         }
         w1 = {"SQLite": run_w1(b2_env)}
         if os.environ.get("BENCH_POSTGRES_URL"):
@@ -208,13 +210,16 @@ def main() -> None:
         return statistics.median(f[key] for f in figures[name])
 
     b0 = median("B0", "rps")
+    b3_cost = 1 - median("B2 lesson", "rps") / median("B3 lesson, no log", "rps")
     goals = {
+        "B3 lesson, no log": f"B3: request log costs {b3_cost:.1%} (goal ≤ 5%)",
         "B0": "denominator",
         "B1": "≥ 70% of B0",
         "B2 course": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
         "B2 lesson": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
     }
     what = {
+        "B3 lesson, no log": "lesson page with the request log switched off",
         "B0": "bare view, no middleware (baseline)",
         "B1": "full middleware stack, same view",
         "B2 course": f"course page, Pro member ({course_path})",

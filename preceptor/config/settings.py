@@ -47,9 +47,11 @@ INSTALLED_APPS = [
     "preceptor.quizzes",
     "preceptor.billing",
     "preceptor.mail",
+    "preceptor.analytics",
 ]
 
 MIDDLEWARE = [
+    "preceptor.analytics.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "preceptor.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,6 +131,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "trial-ending-reminders": {"task": "preceptor.billing.tasks.trial_ending_reminders", "schedule": 6 * 3600},
     "erasures-due": {"task": "preceptor.privacy.tasks.erasures_due_task", "schedule": 3600},
+    "retention": {"task": "preceptor.analytics.tasks.retention_task", "schedule": 24 * 3600},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------
@@ -196,6 +199,10 @@ PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
 PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
 PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.sandbox.paypal.com")
 
+# --- Log data and statistics ------------------------------------------------------------------------
+REQUEST_LOG_ENABLED = env_bool("REQUEST_LOG_ENABLED", True)
+REQUEST_LOG_BACKGROUND = env_bool("REQUEST_LOG_BACKGROUND", True)  # tests write the buffer themselves
+
 # --- Third-party tags: each is rendered only when set here and its purpose is granted -------------------
 GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
 HOTJAR_SITE_ID = env_str("HOTJAR_SITE_ID")
@@ -219,7 +226,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)  # trust X-Forwarded-Proto/-For from our own proxy
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

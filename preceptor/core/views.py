@@ -65,4 +65,9 @@ def database_status() -> str:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_status()}
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    body: dict = {"status": "ok" if healthy else "down", **checks}
+    if healthy:
+        from preceptor.analytics.services import retention_status
+
+        body["retention"] = retention_status()  # "overdue" when the daily jobs have not run for 48 hours
+    return JsonResponse(body, status=200 if healthy else 503)

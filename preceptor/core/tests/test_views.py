@@ -7,7 +7,7 @@ from django.urls import reverse
 def test_healthz_reports_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "retention": {"last_run": None, "overdue": True}}
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from preceptor.analytics import buffer
+from preceptor.analytics.models import PageviewEvent, RequestLog
+from preceptor.analytics.services import country_of, salt_for, visitor_key
+from preceptor.analytics.useragents import classify
+
+NOT_COUNTED = ("/static/", "/media/", "/admin/", "/healthz", "/webhooks/", "/mail/", "/staff/", "/i18n/")
+_salts: dict[date, bytes] = {}
+
+
+def _salt(day: date) -> bytes:
+    if day not in _salts:
+        _salts.clear()  # only today's salt is ever kept in memory
+        _salts[day] = salt_for(day)
+    return _salts[day]
+
+
+def client_ip(request: HttpRequest) -> str:
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()  # the address our own proxy saw
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestLogMiddleware:
+    """Log data for diagnosis, and a cookieless count of human pageviews. Nothing is written here: rows go to
+    an in-memory buffer that a background thread writes in batches."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request_id = request.headers.get("X-Request-Id", "")[:32] or secrets.token_hex(8)
+        response = self.get_response(request)
+        if not settings.REQUEST_LOG_ENABLED:
+            return response
+        response["X-Request-Id"] = request_id
+        now = timezone.now()
+        user_agent = request.headers.get("User-Agent", "")[:300]
+        browser, version, system, device, is_bot = classify(user_agent)
+        ip = client_ip(request)
+        referrer = urlsplit(request.headers.get("Referer", "")).hostname or ""
+        buffer.add(
+            RequestLog(
+                created_at=now,
+                request_id=request_id,
+                method=request.method[:8],
+                path=request.path[:500],
+                status=response.status_code,
+                bytes=len(response.content) if not response.streaming else 0,
+                duration_ms=int((time.perf_counter() - started) * 1000),
+                referrer_host=referrer[:200],
+                user_agent=user_agent,
+                browser=browser,
+                browser_version=version,
+                os=system,
+                device=device,
+                ip=ip or None,
+            )
+        )
+        if request.method != "GET" or response.status_code != 200 or request.path.startswith(NOT_COUNTED):
+            return response
+        is_page = "text/html" in response.get("Content-Type", "")
+        if not (is_page or "/files/" in request.path):
+            return response
+        prefetch = "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
+        day = timezone.localdate(now)
+        if is_bot or prefetch:
+            buffer.add(("bot", day))
+            return response
+        own_host = request.get_host().split(":")[0]
+        buffer.add(
+            PageviewEvent(
+                day=day,
+                visitor=visitor_key(salt=_salt(day), ip=ip, user_agent=user_agent),
+                path=request.path[:300],
+                country=country_of(ip) if ip else "",
+                browser=browser,
+                os=system,
+                device=device,
+                referrer_host="" if referrer == own_host else referrer[:200],
+            )
+        )
+        return response

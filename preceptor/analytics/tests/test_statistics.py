@@ -1,0 +1,163 @@
+"""Log data and cookieless statistics, with frozen time."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from preceptor.analytics import buffer
+from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog, RetentionRun
+from preceptor.analytics.services import aggregate_day, retention_run, truncate_ip
+
+pytestmark = pytest.mark.django_db
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+DAY1 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+
+
+def visit(client, path="/", ua=FIREFOX, ip="203.0.113.77", **headers):
+    response = client.get(path, HTTP_USER_AGENT=ua, REMOTE_ADDR=ip, **headers)
+    buffer.flush()
+    return response
+
+
+def test_a_request_is_logged_without_a_write_in_the_request_and_a_pageview_keeps_no_ip_or_user_agent(client):
+    client.get("/", HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.77")
+    assert RequestLog.objects.count() == 0  # buffered, not yet written
+    assert buffer.flush() >= 2
+    log = RequestLog.objects.get()
+    assert (log.method, log.path, log.status, log.browser, log.browser_version, log.os) == (
+        "GET",
+        "/",
+        200,
+        "Firefox",
+        "128",
+        "Linux",
+    )
+    assert log.ip == "203.0.113.77" and log.request_id
+    view = PageviewEvent.objects.get()
+    stored = " ".join(str(getattr(view, f.name)) for f in PageviewEvent._meta.concrete_fields)
+    assert "203.0.113" not in stored and "Mozilla" not in stored
+    assert {f.name for f in PageviewEvent._meta.concrete_fields} == {
+        "id",
+        "day",
+        "visitor",
+        "path",
+        "country",
+        "browser",
+        "os",
+        "device",
+        "referrer_host",
+    }
+
+
+def test_the_same_ip_and_browser_on_two_days_are_two_visitors(client):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client)
+        visit(client, "/courses/")
+    with time_machine.travel(DAY1 + timedelta(days=1), tick=False):
+        visit(client)
+    day1, day2 = DAY1.date(), DAY1.date() + timedelta(days=1)
+    keys1 = set(PageviewEvent.objects.filter(day=day1).values_list("visitor", flat=True))
+    keys2 = set(PageviewEvent.objects.filter(day=day2).values_list("visitor", flat=True))
+    assert len(keys1) == 1 and len(keys2) == 1 and keys1 != keys2
+    aggregate_day(day1)
+    assert DailyStat.objects.get(day=day1, metric="visitors").count == 1
+    assert DailyStat.objects.get(day=day1, metric="pageviews").count == 2
+
+
+def test_salts_are_random_rotate_daily_and_are_destroyed_within_48_hours(client):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client)
+    with time_machine.travel(DAY1 + timedelta(days=1), tick=False):
+        visit(client)
+        assert DailySalt.objects.count() == 2
+        salts = list(DailySalt.objects.values_list("salt", flat=True))
+        assert bytes(salts[0]) != bytes(salts[1]) and len(bytes(salts[0])) == 32
+    with time_machine.travel(DAY1 + timedelta(hours=49), tick=False):
+        retention_run()
+        assert list(DailySalt.objects.values_list("day", flat=True)) == [DAY1.date() + timedelta(days=1)]
+        oldest = min(DailySalt.objects.values_list("created_at", flat=True))
+        assert DAY1 + timedelta(hours=49) - oldest < timedelta(hours=48)
+
+
+def test_full_ips_are_truncated_after_seven_days_and_rows_deleted_after_a_year(client):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client, ip="203.0.113.77")
+        visit(client, ip="2001:db8:1234:5678::1")
+    with time_machine.travel(DAY1 + timedelta(days=6, hours=23), tick=False):
+        retention_run()
+    assert set(RequestLog.objects.values_list("ip", flat=True)) == {"203.0.113.77", "2001:db8:1234:5678::1"}
+    with time_machine.travel(DAY1 + timedelta(days=7, minutes=1), tick=False):
+        run = retention_run()
+    assert run.counts["ips_truncated"] == 2
+    assert set(RequestLog.objects.values_list("ip", flat=True)) == {"203.0.113.0", "2001:db8:1234::"}
+    with time_machine.travel(DAY1 + timedelta(days=364), tick=False):
+        retention_run()
+    assert RequestLog.objects.count() == 2
+    with time_machine.travel(DAY1 + timedelta(days=365, minutes=1), tick=False):
+        assert retention_run().counts["log_rows_deleted"] == 2
+    assert not RequestLog.objects.exists()
+
+
+def test_raw_events_are_aggregated_and_deleted_after_30_days_and_aggregates_after_25_months(client):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client)
+    with time_machine.travel(DAY1 + timedelta(days=31), tick=False):
+        retention_run()
+    assert not PageviewEvent.objects.exists()
+    assert DailyStat.objects.get(day=DAY1.date(), metric="visitors").count == 1
+    with time_machine.travel(DAY1 + timedelta(days=31 * 25 + 5), tick=False):
+        retention_run()
+    assert not DailyStat.objects.filter(day=DAY1.date()).exists()
+
+
+@pytest.mark.parametrize(
+    "ua",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36",
+        "curl/8.5.0",
+        "",
+    ],
+)
+def test_bots_make_no_visitors_and_are_counted_apart(client, ua):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client, ua=ua)
+    assert not PageviewEvent.objects.exists()
+    assert DailyStat.objects.get(day=DAY1.date(), metric="bots").count == 1
+
+
+def test_prefetches_are_not_pageviews(client):
+    visit(client, HTTP_SEC_PURPOSE="prefetch")
+    assert not PageviewEvent.objects.exists()
+
+
+def test_only_pages_and_file_downloads_count(client):
+    visit(client, "/static/css/preceptor.css")
+    visit(client, "/healthz")
+    visit(client, "/no-such-page/")
+    assert not PageviewEvent.objects.exists()
+    assert RequestLog.objects.count() == 3
+
+
+def test_ip_truncation_keeps_the_network_only():
+    assert truncate_ip("192.0.2.254") == "192.0.2.0"
+    assert truncate_ip("2001:db8:abcd:12::7") == "2001:db8:abcd::"
+
+
+def test_healthz_says_when_the_retention_jobs_last_ran(client):
+    assert client.get("/healthz").json()["retention"]["overdue"] is True
+    retention_run()
+    assert client.get("/healthz").json()["retention"]["overdue"] is False
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=49)):
+        assert client.get("/healthz").json()["retention"]["overdue"] is True
+    assert RetentionRun.objects.count() == 1
+
+
+def test_the_retention_command_prints_its_counts(capsys):
+    from django.core.management import call_command
+
+    call_command("run_retention")
+    assert "ips_truncated: 0" in capsys.readouterr().out
+    assert reverse("core:healthz") == "/healthz"
