@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
 from django.http import HttpRequest
 
 from preceptor.accounts.models import User
@@ -13,12 +14,26 @@ from preceptor.core.mail import email_queue
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         data = form.cleaned_data
-        return account_create(
-            user=user,
-            email=data["email"],
-            full_name=data["full_name"],
-            password=data.get("password1"),
-        )
+        with transaction.atomic():  # the visitor's consent is the member's before anything reacts to the sign-up
+            user = account_create(
+                user=user,
+                email=data["email"],
+                full_name=data["full_name"],
+                password=data.get("password1"),
+            )
+            consent = getattr(request, "consent", None)
+            if consent is not None and consent.decided:
+                from preceptor.privacy.services import consent_record_create
+
+                consent_record_create(
+                    request=request,
+                    action="custom",
+                    surface="signup",
+                    granted=consent.granted,
+                    previous=consent.record_id,
+                    user=user,
+                )
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         message = self.render_mail(template_prefix, email, context)

@@ -208,6 +208,10 @@ GA_MEASUREMENT_ID = env_str("GA_MEASUREMENT_ID")
 HOTJAR_SITE_ID = env_str("HOTJAR_SITE_ID")
 GOOGLE_ADS_ID = env_str("GOOGLE_ADS_ID")
 META_PIXEL_ID = env_str("META_PIXEL_ID")
+META_CAPI_TOKEN = env_str("META_CAPI_TOKEN")  # server-side conversions; with META_PIXEL_ID
+META_CAPI_URL = env_str("META_CAPI_URL")  # default: Meta's Graph API endpoint for the pixel
+GOOGLE_ADS_CONVERSIONS_URL = env_str("GOOGLE_ADS_CONVERSIONS_URL")
+GOOGLE_ADS_TOKEN = env_str("GOOGLE_ADS_TOKEN")
 
 # --- Sessions and cookies --------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # "remember me" keeps you signed in for 30 days

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from preceptor.core.models import AuditEvent, DomainEvent
 
@@ -35,7 +35,14 @@ def domain_event_record(
     *, kind: str, reference: str, user: Any = None, data: dict[str, Any] | None = None
 ) -> DomainEvent:
     """Record once per (kind, reference); a repeat returns the first record."""
-    event, _ = DomainEvent.objects.get_or_create(
+    event, created = DomainEvent.objects.get_or_create(
         kind=kind, reference=reference, defaults={"user": user, "data": data or {}}
     )
+    if created:
+        from preceptor.analytics.conversions import destinations
+
+        if destinations():  # ad conversions are configured: send after commit, consent permitting
+            from preceptor.analytics.tasks import conversion_task
+
+            transaction.on_commit(lambda: conversion_task.delay(event.pk))
     return event

@@ -36,9 +36,11 @@ def consent_record_create(
     granted: frozenset[str],
     previous: str = "",
     denied: frozenset[str] | None = None,
+    user: Any = None,
 ) -> ConsentRecord:
     """Append one decision. ``subject_ref`` is the member's id, or the previous record's subject for visitors."""
-    user: Any = request.user if getattr(request.user, "is_authenticated", False) else None
+    if user is None and getattr(request.user, "is_authenticated", False):
+        user = request.user
     prior = ConsentRecord.objects.filter(pk=previous).first() if previous else None
     record = ConsentRecord(
         user=user,
