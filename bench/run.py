@@ -182,8 +182,8 @@ def main() -> None:
         b2_headers = {**HEADERS, "Cookie": b2["cookie"]}
         course_path, lesson_path = b2["paths"]
         cases = {
-            "B0": (production_env("bench.settings_b0"), "/ok", HEADERS),
-            "B1": (production_env("bench.settings_b1"), "/ok", HEADERS),
+            "B0": ({**b2_env, "DJANGO_SETTINGS_MODULE": "bench.settings_b0"}, "/ok", HEADERS),
+            "B1": ({**b2_env, "DJANGO_SETTINGS_MODULE": "bench.settings_b1"}, "/ok", HEADERS),
             "B2 course": (b2_env, course_path, b2_headers),
             "B2 lesson": (b2_env, lesson_path, b2_headers),
             "B3 lesson, no log": ({**b2_env, "REQUEST_LOG_ENABLED": "0"}, lesson_path, b2_headers),

@@ -30,9 +30,44 @@ def add(row: Any) -> None:
         _ensure_thread()
 
 
+LOG_COLUMNS = (
+    "created_at",
+    "request_id",
+    "method",
+    "path",
+    "status",
+    "bytes",
+    "duration_ms",
+    "referrer_host",
+    "user_agent",
+    "browser",
+    "browser_version",
+    "os",
+    "device",
+    "ip",
+    "ip_truncated",
+)
+VIEW_COLUMNS = ("day", "visitor", "path", "country", "browser", "os", "device", "referrer_host")
+
+
+def _insert(connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain executemany: the cheapest write there is, so the log costs the service next to nothing."""
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Table and column names are our own constants, quoted; the values go as parameters.
+    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def flush() -> int:
     """Write what is buffered now (also called by tests and at exit)."""
+    from collections import Counter
+
+    from django.db import connection, transaction
+
     from preceptor.analytics.models import PageviewEvent, RequestLog
+    from preceptor.analytics.services import stat_add
 
     with _lock:
         batch = []
@@ -41,18 +76,15 @@ def flush() -> int:
         if not batch:
             return 0
         try:
-            from collections import Counter
-
-            from preceptor.analytics.services import stat_add
-
-            for day, count in Counter(r[1] for r in batch if isinstance(r, tuple) and r[0] == "bot").items():
+            for day, count in Counter(r[1] for r in batch if r[0] == "bot").items():
                 stat_add(day=day, metric="bots", count=count)
-            logs = [r for r in batch if isinstance(r, RequestLog)]
-            views = [r for r in batch if isinstance(r, PageviewEvent)]
-            if logs:
-                RequestLog.objects.bulk_create(logs)
-            if views:
-                PageviewEvent.objects.bulk_create(views)
+            logs = [r[1] for r in batch if r[0] == "log"]
+            views = [r[1] for r in batch if r[0] == "view"]
+            with transaction.atomic():
+                if logs:
+                    _insert(connection, RequestLog._meta.db_table, LOG_COLUMNS, logs)
+                if views:
+                    _insert(connection, PageviewEvent._meta.db_table, VIEW_COLUMNS, views)
         except Exception:
             logger.exception("analytics: could not write %d buffered rows", len(batch))
             return 0

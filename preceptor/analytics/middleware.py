@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from preceptor.analytics import buffer
-from preceptor.analytics.models import PageviewEvent, RequestLog
 from preceptor.analytics.services import country_of, salt_for, visitor_key
 from preceptor.analytics.useragents import classify
 
@@ -53,22 +52,29 @@ class RequestLogMiddleware:
         browser, version, system, device, is_bot = classify(user_agent)
         ip = client_ip(request)
         referrer = urlsplit(request.headers.get("Referer", "")).hostname or ""
+        size = 0 if response.streaming else len(response.content)
+        duration = int((time.perf_counter() - started) * 1000)
+        # Rows are tuples in the table's column order (buffer.LOG_COLUMNS / VIEW_COLUMNS).
         buffer.add(
-            RequestLog(
-                created_at=now,
-                request_id=request_id,
-                method=request.method[:8],
-                path=request.path[:500],
-                status=response.status_code,
-                bytes=len(response.content) if not response.streaming else 0,
-                duration_ms=int((time.perf_counter() - started) * 1000),
-                referrer_host=referrer[:200],
-                user_agent=user_agent,
-                browser=browser,
-                browser_version=version,
-                os=system,
-                device=device,
-                ip=ip or None,
+            (
+                "log",
+                (
+                    now,
+                    request_id,
+                    request.method[:8],
+                    request.path[:500],
+                    response.status_code,
+                    size,
+                    duration,
+                    referrer[:200],
+                    user_agent,
+                    browser,
+                    version,
+                    system,
+                    device,
+                    ip or None,
+                    False,
+                ),
             )
         )
         if request.method != "GET" or response.status_code != 200 or request.path.startswith(NOT_COUNTED):
@@ -77,21 +83,25 @@ class RequestLogMiddleware:
         if not (is_page or "/files/" in request.path):
             return response
         prefetch = "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
-        day = timezone.localdate(now)
+        day = now.date() if settings.TIME_ZONE == "UTC" else timezone.localdate(now)
         if is_bot or prefetch:
             buffer.add(("bot", day))
             return response
         own_host = request.get_host().split(":")[0]
+        visitor = visitor_key(salt=_salt(day), ip=ip, user_agent=user_agent)
         buffer.add(
-            PageviewEvent(
-                day=day,
-                visitor=visitor_key(salt=_salt(day), ip=ip, user_agent=user_agent),
-                path=request.path[:300],
-                country=country_of(ip) if ip else "",
-                browser=browser,
-                os=system,
-                device=device,
-                referrer_host="" if referrer == own_host else referrer[:200],
+            (
+                "view",
+                (
+                    day,
+                    visitor,
+                    request.path[:300],
+                    country_of(ip) if ip else "",
+                    browser,
+                    system,
+                    device,
+                    "" if referrer == own_host else referrer[:200],
+                ),
             )
         )
         return response

@@ -23,7 +23,7 @@ PERSON_HASH = "542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345"
 class Endpoint(BaseHTTPRequestHandler):
     received: list = []
 
-    def do_POST(self):  # noqa: N802 - the http.server API
+    def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         Endpoint.received.append((self.path, json.loads(body), self.headers.get("Authorization")))
         self.send_response(200)
