@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog, RetentionRun
+from preceptor.core.models import DomainEvent
 
 SALT_LIFETIME = timedelta(hours=48)
 
@@ -81,7 +82,7 @@ def aggregate_day(day: date) -> int:
     )
     if not events:
         return 0
-    keep = {"bots", "download", "goal"}  # counted directly, not from raw pageviews
+    keep = {"bots"}  # counted directly, not from raw pageviews
     DailyStat.objects.filter(day=day).exclude(metric__in=keep).delete()
     counters: dict[str, Counter] = {
         name: Counter() for name in ("page", "country", "browser", "os", "device", "referrer")

@@ -63,6 +63,7 @@ def test_the_same_ip_and_browser_on_two_days_are_two_visitors(client):
     assert len(keys1) == 1 and len(keys2) == 1 and keys1 != keys2
     aggregate_day(day1)
     assert DailyStat.objects.get(day=day1, metric="visitors").count == 1
+    assert not DailyStat.objects.filter(day=day1, metric="goal").exists()
     assert DailyStat.objects.get(day=day1, metric="pageviews").count == 2
 
 
@@ -161,3 +162,14 @@ def test_the_retention_command_prints_its_counts(capsys):
     call_command("run_retention")
     assert "ips_truncated: 0" in capsys.readouterr().out
     assert reverse("core:healthz") == "/healthz"
+
+
+def test_trial_and_purchase_goals_are_counted_per_day_without_identity(client):
+    from preceptor.accounts.services import account_create
+
+    with time_machine.travel(DAY1, tick=False):
+        visit(client)
+        account_create(email="goal@example.org", full_name="Goal Person", password=None)
+    aggregate_day(DAY1.date())
+    goal = DailyStat.objects.get(day=DAY1.date(), metric="goal")
+    assert (goal.key, goal.count) == ("trial_started", 1)
