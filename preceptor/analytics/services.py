@@ -95,7 +95,13 @@ def aggregate_day(day: date) -> int:
         counters["device"][device] += 1
         if referrer:
             counters["referrer"][referrer] += 1
-    rows = [
+    goals = Counter(
+        DomainEvent.objects.filter(created_at__date=day, kind__in=("trial_started", "purchase_completed")).values_list(
+            "kind", flat=True
+        )
+    )
+    rows = [DailyStat(day=day, metric="goal", key=kind, count=count) for kind, count in goals.items()]
+    rows += [
         DailyStat(day=day, metric="visitors", count=len({e[0] for e in events})),
         DailyStat(day=day, metric="pageviews", count=len(events)),
     ]
