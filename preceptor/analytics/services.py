@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import ipaddress
@@ -28,11 +29,8 @@ def salt_for(day: date) -> bytes:
     existing = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
     if existing is not None:
         return bytes(existing)
-    try:
-        with transaction.atomic():
-            DailySalt.objects.create(day=day, salt=secrets.token_bytes(32))
-    except IntegrityError:
-        pass  # another worker made it first
+    with contextlib.suppress(IntegrityError), transaction.atomic():  # another worker may make it first
+        DailySalt.objects.create(day=day, salt=secrets.token_bytes(32))
     return bytes(DailySalt.objects.get(day=day).salt)
 
 
