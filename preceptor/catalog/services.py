@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import Any
 
@@ -35,13 +36,8 @@ def lesson_open(*, user: Any, lesson: Lesson, now: datetime | None = None) -> No
         last_lesson=lesson, last_activity_at=now
     )
     if not updated:
-        try:
-            with transaction.atomic():
-                Enrollment.objects.create(
-                    user=user, course_id=lesson.course_id, last_lesson=lesson, last_activity_at=now
-                )
-        except IntegrityError:  # a parallel request enrolled first
-            pass
+        with contextlib.suppress(IntegrityError), transaction.atomic():  # a parallel request may enroll first
+            Enrollment.objects.create(user=user, course_id=lesson.course_id, last_lesson=lesson, last_activity_at=now)
 
 
 def _course_completion_update(*, user: Any, course: Course, now: datetime) -> bool:
