@@ -56,7 +56,7 @@ def country_of(ip: str) -> str:
     """Two-letter country from the database shipped in the geoip2fast wheel (no network); "" if unknown."""
     try:
         code = _geo().lookup(ip).country_code
-    except Exception:
+    except (ValueError, OSError):  # geoip2fast answers "" for most bad input; anything else is "unknown" too
         return ""
     return code if len(code) == 2 and code.isalpha() else ""
 

@@ -173,3 +173,11 @@ def test_trial_and_purchase_goals_are_counted_per_day_without_identity(client):
     aggregate_day(DAY1.date())
     goal = DailyStat.objects.get(day=DAY1.date(), metric="goal")
     assert (goal.key, goal.count) == ("trial_started", 1)
+
+
+def test_countries_come_from_the_bundled_database():
+    from preceptor.analytics.services import country_of
+
+    assert country_of("8.8.8.8") == "US"
+    assert country_of("127.0.0.1") == ""
+    assert country_of("not-an-ip") == ""
