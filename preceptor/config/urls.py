@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("preceptor.catalog.urls")),
     path("", include("preceptor.billing.urls")),
     path("", include("preceptor.mail.urls")),
+    path("", include("preceptor.analytics.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -181,3 +181,58 @@ def test_countries_come_from_the_bundled_database():
     assert country_of("8.8.8.8") == "US"
     assert country_of("127.0.0.1") == ""
     assert country_of("not-an-ip") == ""
+
+
+@pytest.mark.parametrize("who", ["anonymous", "learner", "teacher"])
+def test_only_staff_see_statistics_and_the_request_log(client, request, who):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    assert client.get("/staff/statistics/").status_code == 302
+    assert client.get("/staff/requests/").status_code == 302
+
+
+def test_the_statistics_page_sums_daily_visitors_over_a_range_and_exports_csv(client, staff):
+    with time_machine.travel(DAY1, tick=False):
+        visit(client, "/courses/")
+    with time_machine.travel(DAY1 + timedelta(days=1), tick=False):
+        visit(client, "/courses/")
+        visit(client, "/courses/", ua="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Version/17.0 Mobile Safari/604.1")
+    client.force_login(staff)
+    params = {"start": "2026-06-01", "end": "2026-06-02"}
+    with time_machine.travel(DAY1 + timedelta(days=2), tick=False):
+        page = client.get("/staff/statistics/", params).content.decode()
+        csv_text = client.get("/staff/statistics/", {**params, "format": "csv"}).content.decode()
+    assert "sum of daily unique visitors" in page
+    assert "<strong>3</strong>" in page  # 1 + 2 daily unique visitors
+    assert "/courses/" in page and "chart.umd.js" in page
+    assert csv_text.splitlines() == [
+        "day,unique visitors,pageviews,bot requests",
+        "2026-06-01,1,1,0",
+        "2026-06-02,2,2,0",
+    ]
+
+
+def test_a_bad_range_is_explained(client, staff):
+    client.force_login(staff)
+    page = client.get("/staff/statistics/", {"start": "2026-06-05", "end": "2026-06-01"}).content.decode()
+    assert "The start must not be after the end." in page
+
+
+def test_staff_find_requests_by_path_status_and_request_id(client, staff):
+    response = visit(client, "/no-such-page/")
+    request_id = response["X-Request-Id"]
+    client.force_login(staff)
+    assert "/no-such-page/" in client.get("/staff/requests/", {"q": "404"}).content.decode()
+    assert "/no-such-page/" in client.get("/staff/requests/", {"q": request_id}).content.decode()
+    assert "/no-such-page/" not in client.get("/staff/requests/", {"q": "/courses/"}).content.decode()
+
+
+def test_the_chart_data_is_embedded_as_json(client, staff):
+    import json
+    import re
+
+    visit(client, "/courses/")
+    client.force_login(staff)
+    html = client.get("/staff/statistics/").content.decode()
+    data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert len(data["labels"]) == 30 and data["pageviews"][-1] == 1
