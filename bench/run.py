@@ -4,6 +4,7 @@ B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wr
 B1  the same view behind the full middleware stack; goal ≥ 70% of B0
 W1  webhooks: 1,000 signed Stripe events, 20% duplicates, shuffled, 8 concurrent senders (localstripe as
     Stripe); goal ≥ 100 events/s on SQLite, ≥ 200 on PostgreSQL, exactly-once end state, no "database is locked"
+L1  logstats vs GoAccess 1.7 on a generated 1,000,000-line log: wall time, lines/s, peak memory, same totals
 B3  the lesson page with the request log off: the log's throughput cost; goal ≤ 5%
 B2  course page and lesson page for a signed-in Pro member, demo scaled to 50 courses / 500 lessons /
     2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL queries, 0 errors
@@ -188,6 +189,13 @@ def main() -> None:
             "B2 lesson": (b2_env, lesson_path, b2_headers),
             "B3 lesson, no log": ({**b2_env, "REQUEST_LOG_ENABLED": "0"}, lesson_path, b2_headers),
         }
+        l1 = json.loads(
+            subprocess.run(
+                [sys.executable, "bench/l1.py"], cwd=ROOT, env=b2_env, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         w1 = {"SQLite": run_w1(b2_env)}
         if os.environ.get("BENCH_POSTGRES_URL"):
             w1["PostgreSQL"] = run_w1({**b2_env, "DATABASE_URL": os.environ["BENCH_POSTGRES_URL"]}, migrate=True)
@@ -248,6 +256,16 @@ def main() -> None:
         lines.append(
             f"| W1 | {database} | {result['events_per_s']:,.0f} | {goal} | {result['exact']} | {result['errors']} |"
         )
+    lines += [
+        "",
+        "| id | lines | logstats s | lines/s | peak MB | GoAccess s | GoAccess MB | speed ratio | same totals |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    lines.append(
+        f"| L1 | {l1['lines']:,} | {l1['logstats_s']:.1f} | {l1['logstats_lines_per_s']:,.0f} | {l1['logstats_mb']} | "
+        f"{l1.get('goaccess_s', float('nan')):.1f} | {l1.get('goaccess_mb', '—')} | "
+        f"{l1.get('speed_ratio', float('nan')):.2f}× (goal ≥ 3×) | {l1.get('same_totals', '—')} |"
+    )
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)
