@@ -28,8 +28,8 @@ def statistics(*, start: date, end: date, top: int = 10) -> dict[str, Any]:
         rows = stats.filter(metric=metric)
         if "files" in lookups:
             rows = rows.filter(key__contains="/files/") if lookups["files"] else rows.exclude(key__contains="/files/")
-        rows = rows.values("key").annotate(total=Sum("count")).order_by("-total", "key")
-        return [(row["key"] or "—", row["total"]) for row in rows[:top]]
+        totals = rows.values("key").annotate(total=Sum("count")).order_by("-total", "key")
+        return [(row["key"] or "—", row["total"]) for row in totals[:top]]
 
     visitors = [per_day["visitors"].get(d, 0) for d in days]
     pageviews = [per_day["pageviews"].get(d, 0) for d in days]
