@@ -17,6 +17,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_retention >/dev/null  # no beat in the demo: run the daily jobs now
 	@echo "Preceptor demo: http://127.0.0.1:$(PORT)/  (accounts: learner@, pro@, teacher@, staff@example.com / preceptor-demo)"
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
