@@ -89,3 +89,14 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         timeout=120,
     )
     assert result.stdout.split() == ["31536000", "True", "True", "True"], result.stderr
+
+
+def test_collectstatic_works_with_production_settings(tmp_path):
+    """The manifest storage checks every url() and source-map reference: a broken one would stop a deploy."""
+    env = production_env(STATIC_ROOT=str(tmp_path / "static"), SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
