@@ -96,7 +96,11 @@ def test_collectstatic_works_with_production_settings(tmp_path):
     env = production_env(STATIC_ROOT=str(tmp_path / "static"), SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
