@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from preceptor.billing.models import Price, ProviderEvent, Receipt, Subscription
 from preceptor.billing.providers import registry
 from preceptor.billing.services import event_process
+from preceptor.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Price)
@@ -12,19 +13,8 @@ class PriceAdmin(admin.ModelAdmin):
     list_filter = ["currency", "interval", "is_active"]
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnly):
+class SubscriptionAdmin(ReadOnlyAdmin):
     list_display = [
         "user",
         "provider",
@@ -40,7 +30,7 @@ class SubscriptionAdmin(ReadOnly):
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(ReadOnly):
+class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["paid_at", "user", "description", "amount", "currency", "status", "provider", "provider_id"]
     list_filter = ["provider", "status", "currency"]
     search_fields = ["user__email", "provider_id"]
@@ -48,7 +38,7 @@ class ReceiptAdmin(ReadOnly):
 
 
 @admin.register(ProviderEvent)
-class ProviderEventAdmin(ReadOnly):
+class ProviderEventAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "provider", "type", "event_id", "status", "attempts", "processed_at"]
     list_filter = ["provider", "status", "type"]
     search_fields = ["event_id"]

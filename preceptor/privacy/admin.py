@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from preceptor.core.admin import ReadOnlyAdmin
 from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
 from preceptor.privacy.services import policy_publish
 
@@ -28,18 +29,9 @@ class DisclosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "subject_ref", "action", "surface", "policy_version"]
     list_filter = ["action", "surface"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DataRequest)
