@@ -9,6 +9,7 @@ from preceptor.catalog.forms import CourseSearchForm, ProgressForm
 from preceptor.catalog.models import Lesson, LessonFile
 from preceptor.catalog.selectors import Outline, course_list, course_outline
 from preceptor.catalog.services import download_count, lesson_complete, lesson_open, progress_record
+from preceptor.cme.selectors import is_accredited_content, published_activity, statements
 from preceptor.core.http import ranged_file_response
 from preceptor.quizzes.selectors import quizzes_for_course
 
@@ -35,7 +36,15 @@ def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     quizzes = quizzes_for_course(course=outline.course, user=request.user)
-    return render(request, "catalog/course_detail.html", {"outline": outline, "quizzes": quizzes})
+    activity = published_activity(outline.course.pk)
+    context = {
+        "outline": outline,
+        "quizzes": quizzes,
+        "activity": activity,
+        "statements": statements(activity) if activity else None,
+        "accredited_content": bool(activity and activity.accredited),
+    }
+    return render(request, "catalog/course_detail.html", context)
 
 
 def _lesson_in(outline: Outline, lesson_slug: str):
@@ -50,7 +59,14 @@ def lesson_detail(request: HttpRequest, slug: str, lesson: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     item = _lesson_in(outline, lesson)
     previous, following = outline.neighbours(item.lesson)
-    context = {"outline": outline, "item": item, "lesson": item.lesson, "previous": previous, "next": following}
+    context = {
+        "outline": outline,
+        "item": item,
+        "lesson": item.lesson,
+        "previous": previous,
+        "next": following,
+        "accredited_content": is_accredited_content(outline.course.pk),
+    }
     if not item.access.allowed:
         return render(request, "catalog/lesson_locked.html", context)
     lesson_open(user=request.user, lesson=item.lesson)

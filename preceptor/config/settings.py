@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "preceptor.billing",
     "preceptor.mail",
     "preceptor.analytics",
+    "preceptor.cme",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("preceptor.billing.urls")),
     path("", include("preceptor.mail.urls")),
     path("", include("preceptor.analytics.urls")),
+    path("", include("preceptor.cme.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

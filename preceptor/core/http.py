@@ -7,8 +7,15 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the public site (``SITE_URL``): for links in e-mails, PDFs and exports made outside a request."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024

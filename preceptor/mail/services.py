@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from preceptor.accounts.models import User
+from preceptor.core.http import absolute_url
 from preceptor.core.mail import email_queue
 from preceptor.core.services import audit_event_record
 from preceptor.mail.models import CampaignCounter, EmailEvent, EmailPreference, MailingList
@@ -61,16 +62,12 @@ def unsubscribe(*, user_id: int, mailing_list: str) -> bool:
     return True
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 def tracked_link(*, user: User, campaign: str, url: str, track_recipient: bool) -> str:
     """A first-party, signed redirect; it names the recipient only under the e-mail tracking consent."""
     payload: dict[str, Any] = {"c": campaign, "u": url}
     if track_recipient:
         payload["r"] = user.pk
-    return _absolute(reverse("mail:click", args=[signing.dumps(payload, salt=CLICK_SALT)]))
+    return absolute_url(reverse("mail:click", args=[signing.dumps(payload, salt=CLICK_SALT)]))
 
 
 def marketing_message(
@@ -82,7 +79,7 @@ def marketing_message(
         return None
     track = member_grants(user, "email_tracking")
     token = unsubscribe_token(user.pk, mailing_list)
-    unsubscribe_url = _absolute(reverse("mail:unsubscribe", args=[token]))
+    unsubscribe_url = absolute_url(reverse("mail:unsubscribe", args=[token]))
     html_links = "".join(
         f'<p><a href="{escape(tracked_link(user=user, campaign=campaign, url=url, track_recipient=track))}">'
         f"{escape(label)}</a></p>"
@@ -90,7 +87,7 @@ def marketing_message(
     )
     pixel = (
         (
-            f'<img src="{_absolute(reverse("mail:open", args=[signing.dumps([campaign, user.pk], salt=CLICK_SALT)]))}"'
+            f'<img src="{absolute_url(reverse("mail:open", args=[signing.dumps([campaign, user.pk], salt=CLICK_SALT)]))}"'  # noqa: E501
             ' width="1" height="1" alt="">'
         )
         if track

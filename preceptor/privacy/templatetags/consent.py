@@ -33,6 +33,8 @@ def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
                 continue
             if purpose == "statistics_hotjar" and request.path.startswith(consent.HOTJAR_NEVER_ON):
                 continue
+            if purpose in consent.MARKETING and context.get("accredited_content"):
+                continue  # no promotion on pages of accredited CME content
             tags[purpose] = value
             _extend_csp(request, consent.PURPOSES[purpose]["hosts"])
     user = context.get("user")

@@ -16,6 +16,7 @@ from preceptor.accounts.services import account_create, complimentary_pro_grant,
 from preceptor.billing.services import prices_ensure
 from preceptor.catalog.demo import demo_courses_create
 from preceptor.catalog.models import Course
+from preceptor.cme.demo import demo_accreditations_create
 from preceptor.profiles.models import Profession, Visibility
 from preceptor.profiles.services import profile_update
 
@@ -128,4 +129,6 @@ class Command(BaseCommand):
         teachers = list(User.objects.filter(email__in=[s["email"] for s in DEMO_ACCOUNTS if s.get("teacher")]))
         courses = demo_courses_create(teachers=teachers)
         self.stdout.write(f"courses: {len(courses)} created, {Course.objects.count()} in all")
+        activities = demo_accreditations_create()
+        self.stdout.write(f"CME activities: {len(activities)} created")
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}"))

@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from preceptor.cme.credits import format_credits, validate_credit
+from preceptor.cme.models import Activity, Board, EvaluationQuestion, LearnerIdentity
+from preceptor.cme.reports import KINDS
+
+RATINGS = [(str(i), str(i)) for i in range(1, 6)]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+STATE = re.compile(r"^[A-Z]{2}$")
+
+
+def npi_is_valid(npi: str) -> bool:
+    """10 digits with the Luhn check digit over the "80840" prefix (the NPI standard)."""
+    if not re.fullmatch(r"\d{10}", npi):
+        return False
+    digits = [int(d) for d in "80840" + npi]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return total % 10 == 0
+
+
+class EvaluationForm(forms.Form):
+    """Built from the activity's evaluation questions."""
+
+    def __init__(self, *args: Any, questions: list[EvaluationQuestion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        Kind = EvaluationQuestion.Kind
+        for q in questions:
+            name = f"q{q.pk}"
+            if q.kind in (Kind.OBJECTIVE, Kind.RATING):
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text,
+                    choices=RATINGS,
+                    widget=forms.RadioSelect(attrs={"class": "rating"}),
+                    required=q.required,
+                    help_text=_("1 = not at all, 5 = completely"),
+                )
+            elif q.kind == Kind.YES_NO_COMMENT:
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text, choices=YES_NO, widget=forms.RadioSelect, required=q.required
+                )
+                self.fields[f"{name}_comment"] = forms.CharField(
+                    label=q.comment_label or _("Comment"),
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=q.text, required=q.required, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for q in self.questions:
+            bias = q.kind == EvaluationQuestion.Kind.YES_NO_COMMENT and q.topic == "bias"
+            if bias and cleaned.get(f"q{q.pk}") == "yes" and not cleaned.get(f"q{q.pk}_comment", "").strip():
+                self.add_error(f"q{q.pk}_comment", _("Tell us where you saw bias, so that it can be corrected."))
+        return cleaned
+
+    def answers(self) -> dict[str, dict[str, Any]]:
+        data = self.cleaned_data
+        return {
+            str(q.pk): {
+                "question": q.text,
+                "topic": q.topic,
+                "value": data.get(f"q{q.pk}", ""),
+                **({"comment": data.get(f"q{q.pk}_comment", "")} if f"q{q.pk}_comment" in data else {}),
+            }
+            for q in self.questions
+        }
+
+
+class CreditField(forms.DecimalField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=5, decimal_places=2, min_value=Decimal("0.25"), **kwargs)
+        self.widget.attrs.update({"step": "0.25", "inputmode": "decimal"})
+        self.validators.append(validate_credit)
+
+
+class ClaimForm(forms.Form):
+    credits = CreditField(label=_("Credits to claim"))
+    confirm = forms.BooleanField(
+        label=_("I claim only the credit commensurate with the extent of my participation in the activity."),
+    )
+
+    def __init__(self, *args: Any, activity: Activity, recorded_minutes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        self.fields["credits"].help_text = _(
+            "60 minutes = 1 credit, in quarter credits. Maximum %(max)s. Your recorded learning time is %(minutes)s "
+            "minutes."
+        ) % {"max": format_credits(activity.max_credits), "minutes": recorded_minutes}
+        self.fields["credits"].widget.attrs["max"] = str(activity.max_credits)
+
+    def clean_credits(self) -> Decimal:
+        credits = self.cleaned_data["credits"]
+        if credits > self.activity.max_credits:
+            raise forms.ValidationError(
+                _("You can claim at most %(max)s credits for this activity.")
+                % {"max": format_credits(self.activity.max_credits)}
+            )
+        return credits
+
+
+class AmendForm(forms.Form):
+    credits = CreditField(label=_("Correct the credits to"))
+
+
+class IdentityForm(forms.ModelForm):
+    """The name printed on certificates and, for PARS, month and day of birth and an identifier (req. 22)."""
+
+    licences_text = forms.CharField(
+        label=_("State licences"),
+        required=False,
+        help_text=_("One per line: state code and number, e.g. “CA A123456”."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    boards_text = forms.CharField(
+        label=_("Board ids"),
+        required=False,
+        help_text=_("One per line: board and id, e.g. “ABIM 123456”. Boards: %(boards)s.")
+        % {"boards": ", ".join(Board.values)},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    pars_consent = forms.BooleanField(
+        label=_("Report my completions to the ACCME (PARS) and, through it, to my licensing boards."),
+        required=False,
+        help_text=_(
+            "Optional. We then send your name, month and day of birth, identifier, activity and credits to the ACCME "
+            "through the accredited provider. You can withdraw this at any time; reported records are then deleted."
+        ),
+    )
+
+    class Meta:
+        model = LearnerIdentity
+        fields = ["first_name", "last_name", "birth_month", "birth_day", "birth_year", "npi"]
+        widgets = {
+            "birth_month": forms.NumberInput(attrs={"min": 1, "max": 12}),
+            "birth_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        identity = self.instance
+        self.fields["npi"].help_text = _("National Provider Identifier: 10 digits.")
+        if identity.pk:
+            self.fields["licences_text"].initial = "\n".join(f"{x['state']} {x['number']}" for x in identity.licences)
+            self.fields["boards_text"].initial = "\n".join(f"{x['board']} {x['id']}" for x in identity.board_ids)
+            self.fields["pars_consent"].initial = bool(identity.pars_consent_at)
+
+    def clean_npi(self) -> str:
+        npi = self.cleaned_data["npi"].strip().replace(" ", "")
+        if npi and not npi_is_valid(npi):
+            raise forms.ValidationError(_("This is not a valid NPI (10 digits with a check digit)."))
+        return npi
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not 1900 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a four-digit year."))
+        return year
+
+    def _pairs(self, field: str, check, message: str) -> list[tuple[str, str]]:
+        pairs = []
+        for line in self.cleaned_data.get(field, "").splitlines():
+            parts = line.split(None, 1)
+            if not parts:
+                continue
+            if len(parts) != 2 or not check(parts[0].upper()):
+                raise forms.ValidationError({field: message % {"line": line.strip()}})
+            pairs.append((parts[0].upper(), parts[1].strip()[:40]))
+        return pairs
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        month, day = cleaned.get("birth_month"), cleaned.get("birth_day")
+        if month and day:
+            import calendar
+
+            if day > calendar.monthrange(cleaned.get("birth_year") or 2000, month)[1]:
+                self.add_error("birth_day", _("That month has no such day."))
+        licences = self._pairs(
+            "licences_text", STATE.match, _("“%(line)s”: write a 2-letter state code and the number.")
+        )
+        boards = self._pairs(
+            "boards_text", lambda b: b in Board.values, _("“%(line)s”: write a board (ABIM, ABP, …) and the id.")
+        )
+        self.instance.licences = [{"state": s, "number": n} for s, n in licences]
+        self.instance.board_ids = [{"board": b, "id": i} for b, i in boards]
+        if cleaned.get("pars_consent"):
+            if not (month and day):
+                self.add_error("birth_month", _("PARS needs your month and day of birth."))
+            if not (cleaned.get("npi") or licences or boards):
+                self.add_error("npi", _("PARS needs an NPI, a state licence or a board id."))
+        return cleaned
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=list(KINDS.items()))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The start must not be after the end."))
+        return cleaned
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The start must not be after the end."))
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    certificate = forms.UUIDField(label=_("Certificate id"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)

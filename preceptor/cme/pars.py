@@ -1,0 +1,323 @@
+"""ACCME PARS learner-completion export (requirements 21–28).
+
+Records are never edited in PARS: the exporter compares what each claim should look like in PARS with what
+was last sent for it (``ParsRecord``) and emits only the difference — ``add`` for a new completion, ``delete``
+for one that was withdrawn (revoked claim, consent withdrawn), and ``delete`` then ``add`` for a correction.
+Output is streamed claim by claim, so memory stays flat however many completions a year holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, TextIO
+from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from preceptor.cme.models import Claim, CreditType, LearnerIdentity, ParsRecord
+from preceptor.privacy.models import Disclosure
+
+REPORTING_ZONE = ZoneInfo("America/Chicago")  # PARS assumes US Central time (requirement 26)
+CHUNK = 2000
+ACTIVITY_CERTIFICATION = "AMA PRA Category 1"
+TSV_COLUMNS = (
+    "LearnerRecordAction",
+    "ReportingOrganization",
+    "GivenName",
+    "FamilyName",
+    "BirthDate",
+    "ProviderOrganization",
+    "ModuleID",
+    "ModuleName",
+    "Status",
+    "CompletedDateTime",
+    "UniqueIDDomain",
+    "UniqueIDValue",
+    "ActivityCertification",
+    "CreditUnit",
+    "NumberOfCredits",
+    "CreditID",
+)
+
+
+class YearClosed(Exception):
+    pass
+
+
+def year_closes_at(year: int) -> datetime:
+    """Learner data for ``year`` is accepted until the end of 31 March of the next year, Central time."""
+    return datetime.combine(date(year + 1, 4, 1), time(0, 0), tzinfo=REPORTING_ZONE)
+
+
+def year_state(year: int, now: datetime | None = None) -> str:
+    """ "open", "closing" (within 30 days of the deadline) or "closed" (requirement 27)."""
+    now = now or timezone.now()
+    closes = year_closes_at(year)
+    if now >= closes:
+        return "closed"
+    return "closing" if closes - now <= timedelta(days=30) else "open"
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(date(year, 1, 1), time(0, 0), tzinfo=REPORTING_ZONE)
+    return start, datetime.combine(date(year + 1, 1, 1), time(0, 0), tzinfo=REPORTING_ZONE)
+
+
+def reporting_datetime(moment: datetime) -> str:
+    """The completion as a Central-time wall clock, as PARS expects it (no zone: "assumed CST")."""
+    return moment.astimezone(REPORTING_ZONE).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def learner_record(claim: Claim, identity: LearnerIdentity) -> dict[str, Any]:
+    """One ``ActivityReport`` for the claim (requirement 24), without its action."""
+    activity = claim.activity
+    provider = activity.accredited_provider
+    member: dict[str, Any] = {"Name": {"GivenName": identity.first_name, "FamilyName": identity.last_name}}
+    if identity.birth_date:
+        member["PersonalInfo"] = {"BirthDate": identity.birth_date}
+    unique_id = identity.unique_ids[0]
+    return {
+        "ReportingOrganization": provider.name,
+        "Member": member,
+        "Activity": {
+            "ProviderOrganization": provider.accme_provider_id,
+            "Module": {
+                "ModuleName": {"value": activity.title, "moduleID": activity.accme_activity_id},
+                "Status": "Completed",
+                "CompletedDateTime": reporting_datetime(claim.completed_at),
+                "CreditCertificate": [
+                    {
+                        "UniqueID": unique_id,
+                        "CreditReceived": {
+                            "activityCertification": ACTIVITY_CERTIFICATION,
+                            "creditUnit": "Point",
+                            "numberOfCredits": float(claim.claimed_credits),
+                        },
+                        "CreditID": f"ccid:{provider.reporting_domain}:{claim.certificate_id}"[:300],
+                    }
+                ],
+            },
+        },
+        "XtensibleInfo": {"ProviderID": provider.accme_provider_id},
+    }
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def with_action(record: dict[str, Any], action: str) -> dict[str, Any]:
+    return {**record, "XtensibleInfo": {**record["XtensibleInfo"], "LearnerRecordAction": action}}
+
+
+def reportable(identity: LearnerIdentity | None) -> bool:
+    """Consent given, and enough identity for PARS: name, month and day of birth, and one identifier."""
+    return bool(
+        identity
+        and identity.pars_consent_at
+        and identity.first_name
+        and identity.last_name
+        and identity.birth_month
+        and identity.birth_day
+        and identity.unique_ids
+    )
+
+
+@dataclass
+class Change:
+    claim_id: int
+    user_id: int
+    action: str
+    record: dict[str, Any]  # without the action
+    fingerprint: str
+
+
+@dataclass
+class ExportSummary:
+    year: int
+    added: int = 0
+    deleted: int = 0
+    skipped_no_activity_id: int = 0
+    learners: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+
+def changes(year: int, summary: ExportSummary) -> Iterator[Change]:
+    start, end = _year_bounds(year)
+    last = ParsRecord.objects.filter(claim=OuterRef("pk")).order_by("-id")
+    claims = (
+        Claim.objects.filter(
+            credit_type=CreditType.AMA,
+            completed_at__gte=start,
+            completed_at__lt=end,
+            activity__accredited_provider__is_accredited=True,
+        )
+        .select_related("activity__course", "activity__accredited_provider", "user__cme_identity")
+        .annotate(
+            last_action=Subquery(last.values("action")[:1]),
+            last_fingerprint=Subquery(last.values("fingerprint")[:1]),
+            last_record_id=Subquery(last.values("id")[:1]),
+        )
+        .order_by("pk")
+    )
+    for claim in claims.iterator(chunk_size=CHUNK):
+        if not claim.activity.accme_activity_id:
+            summary.skipped_no_activity_id += 1
+            continue
+        identity = getattr(claim.user, "cme_identity", None)
+        wanted = claim.revoked_at is None and reportable(identity)
+        record = learner_record(claim, identity) if wanted and identity else None
+        new_fingerprint = fingerprint(record) if record else ""
+        sent = claim.last_action == ParsRecord.Action.ADD
+        if sent and new_fingerprint != claim.last_fingerprint:
+            old = ParsRecord.objects.only("record", "fingerprint").get(pk=claim.last_record_id)
+            yield Change(claim.pk, claim.user_id, ParsRecord.Action.DELETE, old.record, old.fingerprint)
+        if record and (not sent or new_fingerprint != claim.last_fingerprint):
+            yield Change(claim.pk, claim.user_id, ParsRecord.Action.ADD, record, new_fingerprint)
+
+
+def _xml(tag: str, value: Any) -> str:
+    """JSON → XML as PARS shows it: a ``value`` key becomes the text, other scalar keys beside it attributes."""
+    if isinstance(value, list):
+        return "".join(_xml(tag, item) for item in value)
+    if isinstance(value, dict):
+        if "value" in value:
+            attributes = "".join(f" {k}={quoteattr(str(v))}" for k, v in value.items() if k != "value")
+            return f"<{tag}{attributes}>{escape(str(value['value']))}</{tag}>"
+        return f"<{tag}>" + "".join(_xml(k, v) for k, v in value.items()) + f"</{tag}>"
+    if isinstance(value, float):
+        value = f"{value:g}"
+    return f"<{tag}>{escape(str(value))}</{tag}>"
+
+
+def tsv_row(record: dict[str, Any]) -> list[str]:
+    module = record["Activity"]["Module"]
+    certificate = module["CreditCertificate"][0]
+    return [
+        record["XtensibleInfo"]["LearnerRecordAction"],
+        record["ReportingOrganization"],
+        record["Member"]["Name"]["GivenName"],
+        record["Member"]["Name"]["FamilyName"],
+        record["Member"].get("PersonalInfo", {}).get("BirthDate", ""),
+        record["Activity"]["ProviderOrganization"],
+        module["ModuleName"]["moduleID"],
+        module["ModuleName"]["value"],
+        module["Status"],
+        module["CompletedDateTime"],
+        certificate["UniqueID"]["domain"],
+        certificate["UniqueID"]["value"],
+        certificate["CreditReceived"]["activityCertification"],
+        certificate["CreditReceived"]["creditUnit"],
+        f"{certificate['CreditReceived']['numberOfCredits']:g}",
+        certificate["CreditID"],
+    ]
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+class _Writer:
+    def __init__(self, out: TextIO, fmt: str, created: str) -> None:
+        self.out, self.fmt, self.created, self.count = out, fmt, created, 0
+
+    def open(self) -> None:
+        if self.fmt == "json":
+            self.out.write(
+                '{"ACCMELearnerReports": {"ActivityReports": {"DateTimeCreated": '
+                f'{json.dumps(self.created)}, "ActivityReport": [\n'
+            )
+        elif self.fmt == "xml":
+            self.out.write(
+                '<?xml version="1.0" encoding="UTF-8"?>\n<ACCMELearnerReports><ActivityReports>'
+                f"<DateTimeCreated>{self.created}</DateTimeCreated>\n"
+            )
+        else:
+            self.out.write("\t".join(TSV_COLUMNS) + "\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fmt == "json":
+            self.out.write((",\n" if self.count else "") + json.dumps(record, ensure_ascii=False))
+        elif self.fmt == "xml":
+            self.out.write(_xml("ActivityReport", record) + "\n")
+        else:
+            self.out.write("\t".join(_tsv_cell(c) for c in tsv_row(record)) + "\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("\n]}}}\n")
+        elif self.fmt == "xml":
+            self.out.write("</ActivityReports></ACCMELearnerReports>\n")
+
+
+def export_pars(*, year: int, fmt: str, out: TextIO, now: datetime | None = None, record: bool = True) -> ExportSummary:
+    """Write the year's learner changes to ``out``. With ``record`` (the default) what was written is
+    remembered as sent, and each member included gets a Disclosure row naming the recipient."""
+    now = now or timezone.now()
+    state = year_state(year, now)
+    if state == "closed":
+        raise YearClosed(f"PARS closed learner reporting for {year} on 31 March {year + 1}.")
+    summary = ExportSummary(year=year)
+    if state == "closing":
+        summary.warnings.append(f"PARS closes learner reporting for {year} at the end of 31 March {year + 1}.")
+    batch = f"{year}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    writer = _Writer(out, fmt, reporting_datetime(now))
+    writer.open()
+    pending: list[ParsRecord] = []
+    with transaction.atomic():
+        for change in changes(year, summary):
+            writer.write(with_action(change.record, change.action))
+            if change.action == ParsRecord.Action.ADD:
+                summary.added += 1
+            else:
+                summary.deleted += 1
+            summary.learners.add(change.user_id)
+            if record:
+                pending.append(
+                    ParsRecord(
+                        claim_id=change.claim_id,
+                        action=change.action,
+                        year=year,
+                        fingerprint=change.fingerprint,
+                        record=change.record,
+                        batch=batch,
+                        exported_at=now,
+                    )
+                )
+                if len(pending) >= CHUNK:
+                    ParsRecord.objects.bulk_create(pending)
+                    pending.clear()
+        writer.close()
+        if record:
+            ParsRecord.objects.bulk_create(pending)
+            _disclose(summary, now, batch)
+    return summary
+
+
+def _disclose(summary: ExportSummary, now: datetime, batch: str) -> None:
+    learners = sorted(summary.learners)
+    for i in range(0, len(learners), CHUNK):
+        Disclosure.objects.bulk_create(
+            Disclosure(
+                user_id=user_id,
+                recipient="ACCME (PARS), reported by the accredited provider",
+                recipient_role=Disclosure.Role.CONTROLLER,
+                data_categories="Name, date of birth, NPI or licence or board id, activity, completion date, credits",
+                purpose=f"Reporting your {summary.year} CME completions to the ACCME and your boards",
+                legal_basis="Your explicit consent (GDPR art. 6(1)(a), 49(1)(a))",
+                transfer_country="United States",
+                safeguard="Explicit consent",
+                channel=f"PARS learner file {batch}",
+                occurred_at=now,
+            )
+            for user_id in learners[i : i + CHUNK]
+        )

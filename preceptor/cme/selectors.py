@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from preceptor.cme.credits import (
+    ECMEC_CONVERSION_NOTE,
+    designation_statement,
+    eaccme_statement,
+    joint_providership_statement,
+)
+from preceptor.cme.models import Activity, Claim, CreditType, FacultyDisclosure
+from preceptor.core.http import absolute_url
+
+
+def statements(activity: Activity) -> dict[str, object]:
+    """The accreditation statements shown on the course page, the claim page and the certificate page."""
+    provider = activity.accredited_provider.name
+    return {
+        "joint": joint_providership_statement(accredited=provider, non_accredited=activity.non_accredited_provider)
+        if activity.providership == Activity.Providership.JOINT
+        else "",
+        "designation": designation_statement(
+            provider=provider, learning_format=activity.learning_format, maximum=activity.ama_max_credits
+        )
+        if activity.offers_ama
+        else "",
+        "eaccme": eaccme_statement(title=activity.title, maximum=activity.eaccme_credits)
+        if activity.offers_ecmec
+        else "",
+        "conversion": ECMEC_CONVERSION_NOTE if activity.offers_ecmec else "",
+    }
+
+
+def published_activity(course_id: int) -> Activity | None:
+    """The course's published accreditation with its provider and disclosures (two queries), or None."""
+    return (
+        Activity.objects.filter(course_id=course_id, is_published=True)
+        .select_related("accredited_provider")
+        .prefetch_related(Prefetch("disclosures", queryset=FacultyDisclosure.objects.order_by("role", "full_name")))
+        .first()
+    )
+
+
+def is_accredited_content(course_id: int) -> bool:
+    """Pages of accredited content carry no promotion (requirement 32)."""
+    return Activity.objects.filter(course_id=course_id, is_published=True, accredited=True).exists()
+
+
+def transcript_claims(user: Any, *, start: date | None = None, end: date | None = None) -> QuerySet[Claim]:
+    claims = Claim.objects.filter(user=user).select_related("activity__course", "activity__accredited_provider")
+    if start:
+        claims = claims.filter(completed_at__date__gte=start)
+    if end:
+        claims = claims.filter(completed_at__date__lte=end)
+    return claims.order_by("-completed_at", "credit_type")
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_year: list[tuple[int, str, Decimal]]  # (year, credit type label, credits)
+    chart: dict[str, Any]  # labels + one dataset per credit type: credits per year
+
+
+def transcript_totals(claims: list[Claim]) -> Totals:
+    sums: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for claim in claims:
+        if not claim.is_revoked:
+            sums[(timezone.localtime(claim.completed_at).year, claim.credit_type)] += claim.claimed_credits
+    labels = dict(CreditType.choices)
+    years = sorted({year for year, _ in sums})
+    by_year = [
+        (year, str(labels[kind]), sums[(year, kind)])
+        for year in years
+        for kind in CreditType.values
+        if (year, kind) in sums
+    ]
+    datasets = [
+        {"label": str(labels[kind]), "data": [float(sums.get((year, kind), 0)) for year in years]}
+        for kind in CreditType.values
+        if any((year, kind) in sums for year in years)
+    ]
+    return Totals(by_year=by_year, chart={"labels": [str(y) for y in years], "datasets": datasets})
+
+
+def transcript_rows(claims: list[Claim]) -> list[dict[str, Any]]:
+    """Per completion: title, format, date, credit type, credits, provider, certificate link (requirement 35)."""
+    return [
+        {
+            "completed": f"{timezone.localtime(c.completed_at):%Y-%m-%d}",
+            "title": c.activity.title,
+            "format": c.activity.learning_format,
+            "credit_type": c.credit_type,
+            "credit_label": str(c.get_credit_type_display()),
+            "credits": f"{c.claimed_credits:.2f}",
+            "provider": c.activity.accredited_provider.name,
+            "certificate": c.certificate_id,
+            "url": absolute_url(c.get_absolute_url()),
+            "status": "revoked" if c.is_revoked else "valid",
+        }
+        for c in claims
+    ]
