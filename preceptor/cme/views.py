@@ -40,10 +40,14 @@ def _recorded_minutes(user, activity: Activity) -> int:
     return done.aggregate(total=Sum("lesson__minutes"))["total"] or 0
 
 
+HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx"}
+
+
 def _identity_form(request: HttpRequest, identity: LearnerIdentity | None) -> IdentityForm:
     if identity is None:
-        first, _sep, last = request.user.full_name.rpartition(" ")
-        identity = LearnerIdentity(user=request.user, first_name=first or last, last_name=last if first else "")
+        words = [w for w in request.user.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        first, last = " ".join(words[:-1]), " ".join(words[-1:])
+        identity = LearnerIdentity(user=request.user, first_name=first, last_name=last)
     return IdentityForm(
         request.POST if request.method == "POST" and "identity" in request.POST else None,
         instance=identity,

@@ -11,9 +11,9 @@
     data: {
       labels: data.labels,
       datasets: data.datasets.map(function (set, i) {
-        return { label: set.label, data: set.data, backgroundColor: colours[i % colours.length] };
+        return { label: set.label, data: set.data, backgroundColor: colours[i % colours.length], maxBarThickness: 56 };
       })
     },
-    options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { stepSize: 0.25 } } } }
+    options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { stepSize: 0.25, callback: function (v) { return Number(v).toFixed(2); } } } } }
   });
 })();
