@@ -6,6 +6,8 @@ W1  webhooks: 1,000 signed Stripe events, 20% duplicates, shuffled, 8 concurrent
     Stripe); goal ≥ 100 events/s on SQLite, ≥ 200 on PostgreSQL, exactly-once end state, no "database is locked"
 L1  logstats vs GoAccess 1.7 on a generated 1,000,000-line log: wall time, lines/s, peak memory, same totals
 B3  the lesson page with the request log off: the log's throughput cost; goal ≤ 5%
+C1  certificate PDFs per second in process (bench/cme.py); P1  PARS export of 100,000 completions: time and
+    peak memory, beside 10,000 to show memory stays flat
 B2  course page and lesson page for a signed-in Pro member, demo scaled to 50 courses / 500 lessons /
     2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL queries, 0 errors
 
@@ -196,6 +198,11 @@ def main() -> None:
             .stdout.strip()
             .splitlines()[-1]
         )
+        cme_env = {**b2_env, "SQLITE_PATH": str(Path(tmp) / "cme.sqlite3")}
+        cme = subprocess.run(
+            [sys.executable, "bench/cme.py", "all"], cwd=ROOT, env=cme_env, check=True, capture_output=True, text=True
+        )
+        c1, p1_small, p1_large = json.loads(cme.stdout.strip().splitlines()[-1])[1:]
         w1 = {"SQLite": run_w1(b2_env)}
         if os.environ.get("BENCH_POSTGRES_URL"):
             w1["PostgreSQL"] = run_w1({**b2_env, "DATABASE_URL": os.environ["BENCH_POSTGRES_URL"]}, migrate=True)
@@ -266,6 +273,17 @@ def main() -> None:
         f"{l1.get('goaccess_s', float('nan')):.1f} | {l1.get('goaccess_mb', '—')} | "
         f"{l1.get('speed_ratio', float('nan')):.2f}× (goal ≥ 3×) | {l1.get('same_totals', '—')} |"
     )
+    lines += [
+        "",
+        "| id | what | figure | baseline in the same run | goal |",
+        "|---|---|---:|---|---|",
+        f"| C1 | certificate PDFs, in process, one core ({c1['certificates']}, {c1['avg_kb']} KB each) | "
+        f"{c1['per_s']:,.0f}/s ({c1['ms_each']} ms each) | one-line ReportLab page: {c1['baseline_per_s']:,.0f}/s "
+        f"(ratio {c1['ratio_to_baseline']:.3f}) | ≥ 50/s per core |",
+        f"| P1 | PARS export, {p1_large['records']:,} completions (JSON, recorded, disclosures written) | "
+        f"{p1_large['seconds']:.1f} s, peak {p1_large['peak_mb']:.0f} MB | {p1_small['records']:,} completions: "
+        f"{p1_small['seconds']:.1f} s, peak {p1_small['peak_mb']:.0f} MB | < 10 s, memory flat |",
+    ]
     text = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)

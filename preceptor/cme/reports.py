@@ -153,7 +153,7 @@ def disclose_report(kind: str, start: date, end: date, *, now: datetime | None =
             legal_basis="Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))",
             transfer_country="United States" if kind == "joint_provider" else "Belgium",
             safeguard="Necessary for the contract (art. 49(1)(b))" if kind == "joint_provider" else "",
-            channel=f"{KINDS[kind]} {start:%Y-%m-%d}–{end:%Y-%m-%d}",
+            channel=f"{kind.replace('_', '-')} report {start:%Y-%m-%d}–{end:%Y-%m-%d}"[:60],
             occurred_at=now,
         )
         for user_id, recipient in sorted(recipients)

@@ -58,6 +58,7 @@ def busy_member(client, settings, learner, course, staff):
         purpose="AMA PRA credit reporting",
         legal_basis="Contract",
     )
+    _cme_records(learner, course)
     LogEntry.objects.create(
         user=staff,
         content_type=ContentType.objects.get_for_model(learner),
@@ -66,6 +67,57 @@ def busy_member(client, settings, learner, course, staff):
         action_flag=CHANGE,
     )
     return learner
+
+
+def _cme_records(learner, course) -> None:
+    """A claim with its certificate, an evaluation that names the member, PARS identity and a PARS record."""
+    from preceptor.cme.models import Claim, LearnerIdentity, ParsRecord, Provider, RequirementStatus
+    from preceptor.cme.services import evaluation_submit
+    from preceptor.cme.tests.conftest import make_activity
+
+    activity = make_activity(
+        course, Provider.objects.create(name="CME Consultants", is_accredited=True, accme_provider_id="0012345")
+    )
+    evaluation_submit(
+        user=learner, activity=activity, answers={"1": {"question": "Comments", "value": f"Thanks from {NAME}"}}
+    )
+    LearnerIdentity.objects.create(
+        user=learner,
+        first_name="Lena",
+        last_name="Learner",
+        birth_month=1,
+        birth_day=2,
+        npi="1234567893",
+        pars_consent_at=timezone.now(),
+    )
+    claim = Claim.objects.create(
+        user=learner,
+        activity=activity,
+        credit_type="participation",
+        claimed_credits=1,
+        minutes=60,
+        completed_at=timezone.now(),
+        learner_name=NAME,
+        learner_profession="nurse",
+        quiz_score=80,
+    )
+    RequirementStatus.objects.create(
+        user=learner,
+        activity=activity,
+        credit_type="participation",
+        requirement="evaluation",
+        satisfied=True,
+        checked_at=timezone.now(),
+    )
+    ParsRecord.objects.create(
+        claim=claim,
+        action="add",
+        year=2026,
+        fingerprint="x",
+        batch="b",
+        exported_at=timezone.now(),
+        record={"Member": {"Name": {"GivenName": "Lena", "FamilyName": "Learner"}}, "NPI": "1234567893"},
+    )
 
 
 def keys(data) -> set[str]:
@@ -134,6 +186,18 @@ def rows_mentioning(needle: str) -> list[str]:
     return found
 
 
+def test_erasure_keeps_cme_credit_records_under_a_pseudonym(client, busy_member):
+    from preceptor.cme.models import Claim, LearnerIdentity, ParsRecord
+    from preceptor.privacy.services import erasure_perform, erasure_request
+
+    erasure_perform(request=erasure_request(user=busy_member))
+    claim = Claim.objects.get()
+    assert claim.learner_name == "Erased member" and claim.claimed_credits == 1
+    assert not LearnerIdentity.objects.exists()
+    assert "1234567893" not in json.dumps(ParsRecord.objects.get().record)
+    assert Client().get(f"/certificates/{claim.certificate_id}/").status_code == 200
+
+
 def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lists_what_was_kept(
     client, busy_member, django_capture_on_commit_callbacks
 ):
@@ -159,7 +223,7 @@ def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lis
     request.refresh_from_db()
     assert request.status == "complete"
     kept = " ".join(line for lines in request.answer["kept"].values() for line in lines)
-    assert "Receipts" in kept and "Quiz attempts" in kept and "Consent records" in kept
+    assert "Receipts" in kept and "Quiz attempts" in kept and "Consent records" in kept and "CME credit" in kept
     assert rows_mentioning(EMAIL) == []
     assert rows_mentioning(NAME) == []
     busy_member.refresh_from_db()
