@@ -43,16 +43,12 @@ def _recorded_minutes(user, activity: Activity) -> int:
 HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx"}
 
 
-def _identity_form(request: HttpRequest, identity: LearnerIdentity | None) -> IdentityForm:
+def _identity_form(request: HttpRequest, identity: LearnerIdentity | None, *, bound: bool) -> IdentityForm:
     if identity is None:
         words = [w for w in request.user.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
         first, last = " ".join(words[:-1]), " ".join(words[-1:])
         identity = LearnerIdentity(user=request.user, first_name=first, last_name=last)
-    return IdentityForm(
-        request.POST if request.method == "POST" and "identity" in request.POST else None,
-        instance=identity,
-        prefix="identity",
-    )
+    return IdentityForm(request.POST if bound else None, instance=identity, prefix="identity")
 
 
 @login_required
@@ -71,7 +67,7 @@ def claim_view(request: HttpRequest, slug: str) -> HttpResponse:
     recorded = _recorded_minutes(user, activity)
     default_credits = min(minutes_to_credits(recorded), activity.max_credits) if recorded else None
     evaluation_form = EvaluationForm(questions=questions, prefix="evaluation")
-    identity_form = _identity_form(request, identity)
+    identity_form = _identity_form(request, identity, bound=request.method == "POST" and "identity" in request.POST)
     claim_form = ClaimForm(
         activity=activity, recorded_minutes=recorded, initial={"credits": default_credits}, prefix="claim"
     )
@@ -230,7 +226,7 @@ def transcript_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def identity_view(request: HttpRequest) -> HttpResponse:
     identity = LearnerIdentity.objects.filter(user=request.user).first()
-    form = _identity_form(request, identity)
+    form = _identity_form(request, identity, bound=request.method == "POST")
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         pars_consent_set(identity=saved, consent=form.cleaned_data["pars_consent"])
