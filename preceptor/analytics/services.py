@@ -114,7 +114,8 @@ def aggregate_day(day: date) -> int:
 
 def retention_run(*, now: datetime | None = None) -> RetentionRun:
     """The daily jobs: truncate IPs after 7 days, delete log rows after 365, aggregate and delete raw
-    statistics after 30 days, delete aggregates after 25 months, destroy salts older than 48 hours."""
+    statistics after 30 days, delete aggregates after 25 months, destroy salts older than 48 hours, delete CME
+    records 6 years after completion."""
     now = now or timezone.now()
     today = now.date()
     counts: dict[str, int] = {}
@@ -131,6 +132,9 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
     counts["raw_events_deleted"] = PageviewEvent.objects.filter(day__lt=today - timedelta(days=30)).delete()[0]
     counts["aggregates_deleted"] = DailyStat.objects.filter(day__lt=today - relativedelta(months=25)).delete()[0]
     counts["salts_destroyed"] = DailySalt.objects.filter(created_at__lt=now - SALT_LIFETIME).delete()[0]
+    from preceptor.cme.services import cme_retention
+
+    counts.update(cme_retention(now=now))
     return RetentionRun.objects.create(started_at=now, finished_at=timezone.now(), counts=counts)
 
 

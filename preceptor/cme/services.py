@@ -8,8 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from preceptor.cme.models import (
     EvaluationQuestion,
     EvaluationResponse,
     LearnerIdentity,
+    ParsRecord,
     RequirementStatus,
 )
 from preceptor.core.services import audit_event_record
@@ -314,3 +317,26 @@ def pars_consent_set(*, identity: LearnerIdentity, consent: bool, now: datetime 
         subject=identity.user,
         target=identity,
     )
+
+
+CME_RETENTION = relativedelta(years=6)
+
+
+def cme_retention(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete CME records 6 years after completion (requirement 18, ARCHITECTURE's retention table): claims
+    and what was reported for them, requirement statuses, and evaluations and quiz attempts that no kept
+    claim still rests on."""
+    cutoff = (now or timezone.now()) - CME_RETENTION
+    old_claims = Claim.objects.filter(completed_at__lt=cutoff)
+    counts = {"cme_pars_records_deleted": ParsRecord.objects.filter(claim__in=old_claims).delete()[0]}
+    counts["cme_claims_deleted"] = old_claims.delete()[0]
+    counts["cme_requirement_statuses_deleted"] = RequirementStatus.objects.filter(checked_at__lt=cutoff).delete()[0]
+    kept_claim = Claim.objects.filter(user=OuterRef("user"), activity=OuterRef("activity"))
+    counts["cme_evaluations_deleted"] = (
+        EvaluationResponse.objects.filter(submitted_at__lt=cutoff).exclude(Exists(kept_claim)).delete()[0]
+    )
+    kept_for_course = Claim.objects.filter(user=OuterRef("user"), activity__course=OuterRef("quiz__course"))
+    counts["quiz_attempts_deleted"] = (
+        Attempt.objects.filter(started_at__lt=cutoff).exclude(Exists(kept_for_course)).delete()[0]
+    )
+    return counts

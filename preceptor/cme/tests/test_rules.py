@@ -364,3 +364,35 @@ def test_a_claim_cannot_be_made_twice(ready, activity):
 def test_provider_must_have_its_id_when_accredited(db):
     with pytest.raises(ValidationError):
         Provider(name="X", is_accredited=True).full_clean()
+
+
+def test_req18_records_are_kept_six_years_then_deleted_by_the_retention_job(ready, activity):
+    from preceptor.analytics.services import retention_run
+    from preceptor.cme.models import EvaluationResponse
+    from preceptor.quizzes.models import Attempt
+
+    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    almost = timezone.now() + timedelta(days=6 * 365)  # less than 6 calendar years (leap days)
+    run = retention_run(now=almost)
+    assert run.counts["cme_claims_deleted"] == 0 and Claim.objects.filter(pk=claim.pk).exists()
+    assert EvaluationResponse.objects.exists() and Attempt.objects.exists()
+    run = retention_run(now=timezone.now() + timedelta(days=6 * 366 + 1))
+    assert run.counts["cme_claims_deleted"] == 1
+    assert not Claim.objects.exists() and not EvaluationResponse.objects.exists() and not Attempt.objects.exists()
+    assert not RequirementStatus.objects.exists()
+
+
+def test_staff_edit_accreditations_in_the_admin_and_publishing_explains_missing_disclosures(
+    client, staff, activity, teacher
+):
+    client.force_login(staff)
+    assert client.get("/admin/cme/activity/").status_code == 200
+    assert client.get("/admin/cme/activity/add/").status_code == 200
+    page = client.get(f"/admin/cme/activity/{activity.pk}/change/").content.decode()
+    assert "readonly" in page and "202600001" in page  # the ACCME id can no longer be edited
+    assert client.get("/admin/cme/claim/").status_code == 200
+    activity.course.teachers.add(teacher)
+    activity.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        activity.full_clean()
+    assert "Prof. Tina Teacher" in str(error.value)

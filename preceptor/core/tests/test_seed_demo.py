@@ -24,6 +24,13 @@ def test_seed_demo_creates_the_four_demo_accounts_and_can_run_again(settings):
     assert membership_for(users["pro@example.com"]).status == "pro"
     assert users["teacher@example.com"].is_teacher
     assert users["staff@example.com"].is_staff and users["staff@example.com"].is_superuser
+    from preceptor.cme.models import Activity
+
+    activities = Activity.objects.all()
+    assert activities.count() == 6 and all(a.is_published and not a.missing_disclosures() for a in activities)
+    assert all(a.evaluation_questions.count() >= 7 for a in activities)
+    ecg = activities.get(course__slug="ecg-essentials")
+    assert ecg.ama_max_credits == 2 and ecg.eaccme_credits == 2 and ecg.accredited_provider.name == "CME Consultants"
 
 
 @pytest.mark.django_db
