@@ -244,7 +244,10 @@ def _claims_create(*, user: Any, activity: Activity, types: list[str], credits: 
     identity = LearnerIdentity.objects.filter(user=user).first()
     attempt = best_attempt(user, activity)
     evaluation = EvaluationResponse.objects.get(user=user, activity=activity)
-    completed_at = max(attempt.submitted_at, evaluation.submitted_at) if attempt else evaluation.submitted_at
+    # Completed when the last requirement was met: the passing post-test or the evaluation, whichever was later.
+    completed_at = evaluation.submitted_at
+    if attempt and attempt.submitted_at and attempt.submitted_at > completed_at:
+        completed_at = attempt.submitted_at
     claims = []
     for credit_type in types:
         amount = _amount_for(activity, credit_type, credits)
