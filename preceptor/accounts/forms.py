@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
@@ -85,8 +86,8 @@ class LoginForm(AllauthLoginForm):
 class AccountForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "phone"]
-        labels = {"full_name": _("Full name"), "phone": _("Telephone number")}
+        fields = ["full_name", "phone", "time_zone"]
+        labels = {"full_name": _("Full name"), "phone": _("Telephone number"), "time_zone": _("Time zone")}
         help_texts = {
             "phone": _("Only for support and class organisers to reach you. Never shown on your profile."),
         }
@@ -94,6 +95,14 @@ class AccountForm(forms.ModelForm):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            choices=[(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())],
+            help_text=_("Class times are shown in this time zone."),
+        )
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())

@@ -41,6 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     phone = models.CharField(_("telephone number"), max_length=32, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", help_text=_("Class times are shown in this time zone.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_teacher = models.BooleanField(_("teacher"), default=False)

@@ -59,9 +59,12 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, user: User, full_name: str, phone: str) -> User:
+def account_update(*, user: User, full_name: str, phone: str, time_zone: str | None = None) -> User:
     changed = []
-    for name, value in (("full_name", full_name.strip()), ("phone", phone.strip())):
+    values = [("full_name", full_name.strip()), ("phone", phone.strip())]
+    if time_zone:
+        values.append(("time_zone", time_zone))
+    for name, value in values:
         if getattr(user, name) != value:
             setattr(user, name, value)
             changed.append(name)

@@ -18,7 +18,12 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AccountForm(request.POST, instance=User.objects.get(pk=user.pk))
         if form.is_valid():
-            account_update(user=user, full_name=form.cleaned_data["full_name"], phone=form.cleaned_data["phone"])
+            account_update(
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                phone=form.cleaned_data["phone"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
             messages.success(request, _("Your account details have been saved."))
             return redirect("accounts:account")
         messages.error(request, _("Please correct the errors below. Nothing has been saved yet."))

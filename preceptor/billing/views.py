@@ -153,6 +153,9 @@ def order_return(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Payment received. Thank you!"))
     else:
         messages.info(request, _("We are waiting for the payment service to confirm your payment."))
+    kind, _sep, ref = order.item.partition(":")
+    if kind == "class":  # back to the class that was bought
+        return redirect("classes:detail", slug=ref)
     return redirect("billing:overview")
 
 

@@ -55,6 +55,10 @@ class CourseQuerySet(models.QuerySet):
 
 
 class Course(models.Model):
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course")
+        RECORDING = "recording", _("Recorded class")
+
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(unique=True)
     summary = models.CharField(_("summary"), max_length=300)
@@ -62,6 +66,13 @@ class Course(models.Model):
     specialties = models.ManyToManyField(Specialty, related_name="courses", blank=True)
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="courses_taught", blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.COURSE,
+        help_text=_("A recorded class is listed under classes, open to its registrants and to Pro members."),
+    )
     cover = models.ImageField(_("cover image"), upload_to=cover_path, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     position = models.PositiveIntegerField(default=0)

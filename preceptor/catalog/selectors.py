@@ -56,7 +56,7 @@ def course_list(*, query: str = "", specialty: str = "") -> QuerySet[Course]:
 
     PostgreSQL ranks with full-text search; SQLite matches every word as a substring. Same results page.
     """
-    courses = Course.objects.published().prefetch_related("specialties", "teachers")
+    courses = Course.objects.published().filter(kind=Course.Kind.COURSE).prefetch_related("specialties", "teachers")
     if specialty:
         courses = courses.filter(specialties__slug=specialty)
     query = " ".join(query.split())[:100]
@@ -205,13 +205,19 @@ def course_outline(*, slug: str, user: Any) -> Outline | None:
     modules: dict[int, tuple[Module, list[Lesson]]] = {}
     for lesson in ordered:
         modules.setdefault(lesson.module_id, (lesson.module, []))[1].append(lesson)
-    free_ids = free_lesson_ids(ordered)
+    # A recorded class has no free preview: it is for the class's registrants and Pro members.
+    free_ids = free_lesson_ids(ordered) if course.kind == Course.Kind.COURSE else set()
     progress: dict[int, LessonProgress] = {}
     enrollment = None
     if getattr(user, "is_authenticated", False):
         progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)}
         enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values("last_lesson_id").first()
     everything = can_open_everything(user)
+    if everything is None and course.kind == Course.Kind.RECORDING and getattr(user, "is_authenticated", False):
+        from preceptor.classes.selectors import registered_for_recording
+
+        if registered_for_recording(user=user, course_id=course.pk):
+            everything = "member"
     items = {
         lesson.pk: OutlineLesson(
             lesson, lesson_access(user, lesson, free_ids=free_ids, everything=everything), progress.get(lesson.pk)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "preceptor.mail",
     "preceptor.analytics",
     "preceptor.cme",
+    "preceptor.classes",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "preceptor.core.middleware.TimezoneMiddleware",
     "preceptor.privacy.middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +135,7 @@ CELERY_BEAT_SCHEDULE = {
     "trial-ending-reminders": {"task": "preceptor.billing.tasks.trial_ending_reminders", "schedule": 6 * 3600},
     "erasures-due": {"task": "preceptor.privacy.tasks.erasures_due_task", "schedule": 3600},
     "retention": {"task": "preceptor.analytics.tasks.retention_task", "schedule": 24 * 3600},
+    "class-reminders": {"task": "preceptor.classes.tasks.class_reminders_task", "schedule": 300},
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------
@@ -142,6 +145,10 @@ globals().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Preceptor <no-reply@preceptor.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "support@preceptor.localhost")
+
+# --- BigBlueButton (live classes); without it, each class's plain meeting address is used --------------
+BBB_URL = env_str("BBB_URL")  # e.g. https://bbb.example.org/bigbluebutton
+BBB_SECRET = env_str("BBB_SECRET")
 
 # --- Accounts --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("preceptor.mail.urls")),
     path("", include("preceptor.analytics.urls")),
     path("", include("preceptor.cme.urls")),
+    path("", include("preceptor.classes.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

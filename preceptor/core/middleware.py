@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 
 def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
@@ -33,3 +35,22 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = content_security_policy(extra) if extra else self.default_policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class TimezoneMiddleware:
+    """Show times in the member's own time zone (stored in UTC, shown local)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
+        if name and name != "UTC":
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

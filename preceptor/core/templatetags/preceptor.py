@@ -10,3 +10,11 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """The sanitised Markdown subset of ``core.text``."""
     return render_markdown(text)
+
+
+@register.filter(name="money")
+def money_filter(amount_minor: int, currency: str) -> str:
+    """Cents and a currency code as the member reads them: 1900, "EUR" → "€19.00"."""
+    from preceptor.billing.models import money
+
+    return money(amount_minor, currency)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from preceptor.classes.models import LiveClass, Registration, Teacher
+
+
+def registered_for_recording(*, user: Any, course_id: int) -> bool:
+    """Registrants of a class open its recording (Pro members open every recording anyway)."""
+    return Registration.objects.filter(
+        user=user, live_class__recording_id=course_id, status=Registration.Status.REGISTERED
+    ).exists()
+
+
+def classes_published() -> QuerySet[LiveClass]:
+    return (
+        LiveClass.objects.filter(is_published=True)
+        .prefetch_related("teachers")
+        .annotate(taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)))
+    )
+
+
+def upcoming_classes() -> QuerySet[LiveClass]:
+    return classes_published().filter(ended_at__isnull=True, starts_at__gt=timezone.now() - timezone.timedelta(hours=3))
+
+
+def recorded_classes() -> QuerySet[LiveClass]:
+    return classes_published().filter(recording__isnull=False, recording__is_published=True).order_by("-starts_at")
+
+
+def registration_for(user: Any, live_class: LiveClass) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Registration.objects.filter(user=user, live_class=live_class).first()
+
+
+def teacher_for(user: Any) -> Teacher | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_teacher:
+        return None
+    return Teacher.objects.filter(user=user).first()
+
+
+def taught_by(teacher: Teacher) -> QuerySet[LiveClass]:
+    return teacher.classes.annotate(
+        taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+        waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+    ).order_by("-starts_at")

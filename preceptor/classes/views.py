@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from preceptor.billing.providers import registry
+from preceptor.billing.providers.base import ProviderError
+from preceptor.billing.services import order_checkout_start, order_create
+from preceptor.classes import bbb, services
+from preceptor.classes.forms import BuyForm, TermsForm
+from preceptor.classes.ics import class_ics
+from preceptor.classes.models import LiveClass, Registration, Teacher
+from preceptor.classes.selectors import (
+    classes_published,
+    recorded_classes,
+    registration_for,
+    taught_by,
+    teacher_for,
+    upcoming_classes,
+)
+from preceptor.core.http import absolute_url
+
+logger = logging.getLogger(__name__)
+
+
+def _class_or_404(slug: str) -> LiveClass:
+    return get_object_or_404(classes_published(), slug=slug)
+
+
+@require_GET
+def class_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "classes/list.html", {"upcoming": list(upcoming_classes()), "recorded": list(recorded_classes())}
+    )
+
+
+def _providers() -> list[tuple[str, str]]:
+    return [(p.name, p.label) for p in registry.available()]
+
+
+@require_GET
+def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    registration = registration_for(request.user, live_class)
+    now = timezone.now()
+    user = request.user
+    context = {
+        "live_class": live_class,
+        "registration": registration,
+        "seats_left": max(0, live_class.capacity - live_class.taken),
+        "may_attend": user.is_authenticated and services.may_attend(user, live_class),
+        "is_open": live_class.starts_at - services.JOIN_OPENS <= now < live_class.ends_at and not live_class.ended_at,
+        "is_over": now >= live_class.ends_at or bool(live_class.ended_at),
+        "buy_form": BuyForm(providers=_providers()),
+        "minutes": registration.minutes_attended if registration else 0,
+    }
+    return render(request, "classes/detail.html", context)
+
+
+@login_required
+@require_POST
+def signup_view(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    try:
+        registration = services.signup(user=request.user, live_class=live_class)
+    except services.SignupRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        if registration.status == Registration.Status.REGISTERED:
+            messages.success(request, _("You are signed up. Add the class to your calendar."))
+        else:
+            messages.info(request, _("The class is full: you are on the waitlist and will be told if a seat frees up."))
+    return redirect(live_class)
+
+
+@login_required
+@require_POST
+def cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    registration = registration_for(request.user, live_class)
+    if registration is None or registration.status == Registration.Status.CANCELLED:
+        raise Http404
+    services.cancel(registration=registration)
+    messages.success(request, _("Your place is cancelled."))
+    return redirect(live_class)
+
+
+@login_required
+@require_POST
+def buy_view(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    if live_class.price_amount is None:
+        raise Http404
+    form = BuyForm(request.POST, providers=_providers())
+    if not form.is_valid():
+        messages.error(request, _("Please choose a payment method."))
+        return redirect(live_class)
+    if services.may_attend(request.user, live_class):
+        messages.info(request, _("This class is already open to you."))
+        return redirect(live_class)
+    order = order_create(
+        user=request.user,
+        item=live_class.item,
+        description=f"Class: {live_class.title}"[:200],
+        amount=live_class.price_amount,
+        currency=live_class.price_currency,
+    )
+    provider = registry.get(form.cleaned_data["provider"])
+    try:
+        return redirect(order_checkout_start(provider=provider, request=request, order=order))
+    except ProviderError:
+        logger.exception("classes: checkout with %s failed", provider.name)
+        messages.error(request, _("The payment service is not reachable right now. Please try again in a minute."))
+        return redirect(live_class)
+
+
+@require_GET
+def ics_view(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    response = HttpResponse(class_ics(live_class), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{live_class.slug}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    live_class = _class_or_404(slug)
+    registration = registration_for(request.user, live_class)
+    if registration is None or registration.status != Registration.Status.REGISTERED:
+        raise Http404
+    now = timezone.now()
+    if not (live_class.starts_at - services.JOIN_OPENS <= now < live_class.ends_at) or live_class.ended_at:
+        messages.info(request, _("The class opens 15 minutes before it starts."))
+        return redirect(live_class)
+    try:
+        url = services.join(registration=registration, now=now)
+    except bbb.BBBError:
+        logger.exception("classes: BigBlueButton join failed for %s", live_class.slug)
+        messages.error(request, _("The meeting server is not reachable right now. Please try again in a minute."))
+        return redirect(live_class)
+    if not url:
+        messages.error(request, _("The meeting address is not set yet. Please write to support."))
+        return redirect(live_class)
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def left_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where the meeting sends members when they leave: their leaving time is recorded."""
+    live_class = _class_or_404(slug)
+    registration = registration_for(request.user, live_class)
+    if registration is not None:
+        services.leave(registration=registration)
+        messages.info(request, _("You left the class. You can join again while it runs."))
+    return redirect(live_class)
+
+
+@require_GET
+def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
+    teacher = get_object_or_404(Teacher.objects.select_related("user"), slug=slug)
+    classes = classes_published().filter(teachers=teacher).order_by("-starts_at")
+    return render(request, "classes/teacher.html", {"teacher": teacher, "classes": classes})
+
+
+# --- teachers -------------------------------------------------------------------------------------------
+
+
+def _teacher_or_404(request: HttpRequest) -> Teacher:
+    teacher = teacher_for(request.user)
+    if teacher is None:
+        raise Http404
+    return teacher
+
+
+@login_required
+@require_GET
+def teach_view(request: HttpRequest) -> HttpResponse:
+    teacher = _teacher_or_404(request)
+    return render(
+        request,
+        "classes/teach.html",
+        {
+            "teacher": teacher,
+            "classes": taught_by(teacher),
+            "accepted": services.has_accepted_current_terms(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms_view(request: HttpRequest) -> HttpResponse:
+    _teacher_or_404(request)
+    terms = services.current_terms()
+    if terms is None:
+        raise Http404
+    form = TermsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.terms_accept(user=request.user, terms=terms)
+        messages.success(request, _("Thank you. Your rosters are now available."))
+        return redirect("classes:teach")
+    accepted = services.has_accepted_current_terms(request.user)
+    return render(request, "classes/terms.html", {"terms": terms, "form": form, "accepted": accepted})
+
+
+def _taught_class(request: HttpRequest, slug: str) -> tuple[Teacher, LiveClass]:
+    teacher = _teacher_or_404(request)
+    live_class = get_object_or_404(LiveClass, slug=slug, teachers=teacher)
+    return teacher, live_class
+
+
+@login_required
+@require_GET
+def roster_view(request: HttpRequest, slug: str) -> HttpResponse:
+    teacher, live_class = _taught_class(request, slug)
+    if not services.has_accepted_current_terms(request.user):
+        messages.info(request, _("Please accept the teacher terms before you see any member's details."))
+        return redirect("classes:terms")
+    if request.GET.get("format") == "csv":
+        rows = services.roster(live_class=live_class, teacher=teacher, channel="Roster CSV export")
+        response = HttpResponse(services.roster_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="roster-{live_class.slug}.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    rows = services.roster(live_class=live_class, teacher=teacher, channel="Roster page")
+    waiting = live_class.registrations.filter(status=Registration.Status.WAITLISTED).count()
+    response = render(request, "classes/roster.html", {"live_class": live_class, "rows": rows, "waiting": waiting})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def teacher_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    teacher, live_class = _taught_class(request, slug)
+    try:
+        url = services.teacher_join_url(teacher=teacher, live_class=live_class)
+    except bbb.BBBError:
+        logger.exception("classes: BigBlueButton start failed for %s", live_class.slug)
+        messages.error(request, _("The meeting server is not reachable right now."))
+        return redirect("classes:teach")
+    return redirect(url or absolute_url(live_class.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def end_view(request: HttpRequest, slug: str) -> HttpResponse:
+    _teacher, live_class = _taught_class(request, slug)
+    try:
+        services.end(live_class=live_class, actor=request.user)
+    except bbb.BBBError:
+        logger.exception("classes: BigBlueButton end failed for %s", live_class.slug)
+        messages.error(request, _("The meeting server did not answer; the class is not ended yet."))
+        return redirect("classes:teach")
+    messages.success(request, _("The class is ended; attendance is complete."))
+    return redirect("classes:teach")
