@@ -102,6 +102,7 @@ class AccountForm(forms.ModelForm):
             label=_("Time zone"),
             choices=[(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())],
             help_text=_("Class times are shown in this time zone."),
+            required=False,
         )
 
     def clean_full_name(self) -> str:

@@ -22,7 +22,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 user=user,
                 full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"],
-                time_zone=form.cleaned_data["time_zone"],
+                time_zone=form.cleaned_data["time_zone"] or None,
             )
             messages.success(request, _("Your account details have been saved."))
             return redirect("accounts:account")

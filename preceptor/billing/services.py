@@ -236,6 +236,11 @@ def order_create(*, user: User, item: str, description: str, amount: int, curren
     return order
 
 
+def order_return_key(order: Order) -> str:
+    """The session key under which a page that starts a purchase leaves the address to come back to."""
+    return f"billing-order-next-{order.public_id}"
+
+
 def order_checkout_start(*, provider: PaymentProvider, request: Any, order: Order) -> str:
     url = provider.order_checkout_url(request=request, order=order)
     Order.objects.filter(pk=order.pk).update(provider=provider.name, provider_id=order.provider_id)

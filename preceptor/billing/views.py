@@ -19,6 +19,7 @@ from preceptor.billing.services import (
     checkout_start,
     demo_checkout_complete,
     event_handle,
+    order_return_key,
     price_for,
     subscription_cancel,
 )
@@ -153,10 +154,8 @@ def order_return(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Payment received. Thank you!"))
     else:
         messages.info(request, _("We are waiting for the payment service to confirm your payment."))
-    kind, _sep, ref = order.item.partition(":")
-    if kind == "class":  # back to the class that was bought
-        return redirect("classes:detail", slug=ref)
-    return redirect("billing:overview")
+    # Back to the page the purchase started from (e.g. the class), when it said so.
+    return redirect(request.session.pop(order_return_key(order), None) or "billing:overview")
 
 
 @login_required

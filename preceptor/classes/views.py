@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import ProviderError
-from preceptor.billing.services import order_checkout_start, order_create
+from preceptor.billing.services import order_checkout_start, order_create, order_return_key
 from preceptor.classes import bbb, services
 from preceptor.classes.forms import BuyForm, TermsForm
 from preceptor.classes.ics import class_ics
@@ -113,6 +113,7 @@ def buy_view(request: HttpRequest, slug: str) -> HttpResponse:
         currency=live_class.price_currency,
     )
     provider = registry.get(form.cleaned_data["provider"])
+    request.session[order_return_key(order)] = live_class.get_absolute_url()
     try:
         return redirect(order_checkout_start(provider=provider, request=request, order=order))
     except ProviderError:

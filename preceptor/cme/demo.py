@@ -32,7 +32,7 @@ def demo_accreditations_create(*, today: date | None = None) -> list[Activity]:
         name="CME Consultants", defaults={"is_accredited": True, "accme_provider_id": "0012345"}
     )
     created = []
-    for number, course in enumerate(Course.objects.filter(is_published=True).order_by("position"), start=1):
+    for course in Course.objects.filter(is_published=True, kind=Course.Kind.COURSE).order_by("position"):
         if Activity.objects.filter(course=course).exists():
             continue
         first = course.slug == "ecg-essentials"
@@ -43,7 +43,7 @@ def demo_accreditations_create(*, today: date | None = None) -> list[Activity]:
             accredited_provider=provider,
             providership=Activity.Providership.JOINT,
             non_accredited_provider="Preceptor",
-            accme_activity_id=f"2026{number:05d}",
+            accme_activity_id=f"2026{course.pk:05d}",
             # The course plus its readings and the post-test: about twice the video time.
             ama_max_credits=Decimal("2.00") if first else minutes_to_credits(course.estimated_minutes * 2),
             eaccme_credits=Decimal("2.00") if first else None,

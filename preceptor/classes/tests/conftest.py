@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -85,9 +86,16 @@ class FakeBBB:
                         outer.meetings.discard(params["meetingID"])
                     meeting = params.get("meetingID")
                     body = f"<response><returncode>SUCCESS</returncode><meetingID>{meeting}</meetingID></response>"
+                    if call == "join":  # the browser lands in the meeting room
+                        name = html.escape(params["fullName"])
+                        body = (
+                            "<!doctype html><title>Meeting room</title><body style='font:20px sans-serif;"
+                            "background:#1b2a3a;color:#fff;padding:3rem'><h1>BigBlueButton (local test double)</h1>"
+                            f"<p id='joined'>You joined as {name} ({params['role'].lower()}).</p></body>"
+                        )
                 data = body.encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Type", "text/html" if body.startswith("<!doctype") else "text/xml")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

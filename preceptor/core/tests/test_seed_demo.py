@@ -1,6 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
@@ -30,6 +31,11 @@ def test_seed_demo_creates_the_four_demo_accounts_and_can_run_again(settings):
     assert activities.count() == 6 and all(a.is_published and not a.missing_disclosures() for a in activities)
     assert all(a.evaluation_questions.count() >= 7 for a in activities)
     ecg = activities.get(course__slug="ecg-essentials")
+    from preceptor.classes.models import LiveClass
+
+    upcoming, past = LiveClass.objects.order_by("-starts_at")
+    assert upcoming.starts_at > timezone.now() and upcoming.teachers.get().user == users["teacher@example.com"]
+    assert past.ended_at and past.recording and past.registrations.get().minutes_attended == 55
     assert ecg.ama_max_credits == 2 and ecg.eaccme_credits == 2 and ecg.accredited_provider.name == "CME Consultants"
 
 

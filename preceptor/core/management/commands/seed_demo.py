@@ -16,6 +16,7 @@ from preceptor.accounts.services import account_create, complimentary_pro_grant,
 from preceptor.billing.services import prices_ensure
 from preceptor.catalog.demo import demo_courses_create
 from preceptor.catalog.models import Course
+from preceptor.classes.demo import demo_classes_create
 from preceptor.cme.demo import demo_accreditations_create
 from preceptor.profiles.models import Profession, Visibility
 from preceptor.profiles.services import profile_update
@@ -131,4 +132,9 @@ class Command(BaseCommand):
         self.stdout.write(f"courses: {len(courses)} created, {Course.objects.count()} in all")
         activities = demo_accreditations_create()
         self.stdout.write(f"CME activities: {len(activities)} created")
+        classes = demo_classes_create(
+            teacher_user=User.objects.get(email="teacher@example.com"),
+            attendee=User.objects.get(email="pro@example.com"),
+        )
+        self.stdout.write(f"classes: {len(classes)} created")
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}"))

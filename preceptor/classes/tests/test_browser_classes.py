@@ -1,0 +1,72 @@
+"""A trial member buys a class with the demo provider, signs up, receives the 24-hour reminder (frozen time),
+joins the meeting (a local BigBlueButton double that checks checksums); the teacher accepts the terms and sees
+the roster; the member then finds that teacher in their disclosure ledger. Screenshots in test-artifacts/."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from preceptor.catalog.tests.test_browser_learning import sign_in
+from preceptor.classes import services
+from preceptor.classes.models import Attendance, Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_buy_sign_up_reminder_join_roster_and_ledger(
+    live_server, new_page, screenshot, settings, fake_bbb, live_class, learner, teacher, terms
+):
+    settings.DEBUG = True  # the demo checkout runs only in debug mode
+    base = live_server.url
+    page = new_page()
+    sign_in(page, base, learner.email)
+
+    page.goto(f"{base}/classes/")
+    screenshot(page, "01-classes")
+    page.get_by_role("link", name="ECG clinic").first.click()
+    assert "Buy this class" in page.content()
+    screenshot(page, "02-class-for-a-trial-member")
+    page.get_by_label("Demo").check()
+    page.get_by_role("button", name="Buy this class").click()
+    screenshot(page, "03-demo-checkout")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url(f"{base}{live_class.get_absolute_url()}")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_selector("text=You are signed up.")
+    screenshot(page, "04-signed-up")
+    assert Registration.objects.get(user=learner).status == "registered"
+
+    mail.outbox.clear()
+    services.reminders_send(now=live_class.starts_at - timedelta(hours=23))
+    [reminder] = mail.outbox
+    assert reminder.to == [learner.email] and reminder.subject == "Tomorrow: ECG clinic"
+    assert live_class.get_absolute_url() in reminder.body
+
+    with time_machine.travel(live_class.starts_at - timedelta(minutes=5), tick=True):
+        page.reload()
+        page.get_by_role("button", name="Join the class").click()
+        page.wait_for_selector("#joined")
+        assert "You joined as Lena Learner (viewer)" in page.inner_text("#joined")
+        screenshot(page, "05-meeting-room")
+    assert Attendance.objects.filter(registration__user=learner, left_at__isnull=True).count() == 1
+
+    teacher_page = new_page()
+    sign_in(teacher_page, base, teacher.email)
+    teacher_page.goto(f"{base}/teach/")
+    screenshot(teacher_page, "06-teacher-before-terms")
+    teacher_page.get_by_role("link", name="Read the terms").click()
+    teacher_page.get_by_label("I accept these terms").check()
+    teacher_page.get_by_role("button", name="Accept").click()
+    teacher_page.get_by_role("link", name="Roster and attendance").click()
+    roster = teacher_page.inner_text("table.roster")
+    assert "Lena Learner" in roster and learner.email in roster
+    screenshot(teacher_page, "07-roster")
+
+    page.goto(f"{base}/settings/data/")
+    ledger = page.inner_text("main")
+    assert "Prof. Tina Teacher (teacher of “ECG clinic”)" in ledger and "Name and e-mail address" in ledger
+    screenshot(page, "08-disclosure-ledger")
