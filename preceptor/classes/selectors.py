@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -24,7 +25,8 @@ def classes_published() -> QuerySet[LiveClass]:
 
 
 def upcoming_classes() -> QuerySet[LiveClass]:
-    return classes_published().filter(ended_at__isnull=True, starts_at__gt=timezone.now() - timezone.timedelta(hours=3))
+    """Classes not yet over (listed until three hours after their start unless ended earlier)."""
+    return classes_published().filter(ended_at__isnull=True, starts_at__gt=timezone.now() - timedelta(hours=3))
 
 
 def recorded_classes() -> QuerySet[LiveClass]:
