@@ -36,7 +36,7 @@ def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     quizzes = quizzes_for_course(course=outline.course, user=request.user)
-    activity = published_activity(outline.course.pk)
+    activity = published_activity(course_id=outline.course.pk)
     context = {
         "outline": outline,
         "quizzes": quizzes,

@@ -154,4 +154,4 @@ class Attendance(models.Model):
     def minutes(self) -> int:
         if self.left_at is None:
             return 0
-        return max(0, round((self.left_at - self.joined_at).total_seconds() / 60))
+        return max(0, int((self.left_at - self.joined_at).total_seconds() / 60 + 0.5))  # nearest minute, half up

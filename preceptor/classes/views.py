@@ -25,6 +25,7 @@ from preceptor.classes.selectors import (
     teacher_for,
     upcoming_classes,
 )
+from preceptor.cme.selectors import published_activity, statements
 from preceptor.core.http import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,11 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
     registration = registration_for(request.user, live_class)
     now = timezone.now()
     user = request.user
+    activity = published_activity(live_class_id=live_class.pk)
     context = {
+        "activity": activity,
+        "statements": statements(activity) if activity else None,
+        "accredited_content": bool(activity and activity.accredited),
         "live_class": live_class,
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),

@@ -68,7 +68,8 @@ class OutcomeMeasure(models.TextChoices):
 
 
 class Activity(models.Model):
-    """The accreditation of one activity: a course now (a class or a recording later, each its own activity)."""
+    """The accreditation of one activity: a course (enduring), a live class, or a class's recording (a course of
+    its own, so its own activity — requirement 9)."""
 
     class Format(models.TextChoices):
         ENDURING = "enduring", _("Enduring material (online)")
@@ -83,7 +84,10 @@ class Activity(models.Model):
         DIRECT = "direct", _("Directly provided")
         JOINT = "joint", _("Jointly provided")
 
-    course = models.OneToOneField(Course, on_delete=models.PROTECT, related_name="accreditation")
+    course = models.OneToOneField(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="accreditation")
+    live_class = models.OneToOneField(
+        "classes.LiveClass", null=True, blank=True, on_delete=models.PROTECT, related_name="accreditation"
+    )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.ENDURING)
     delivery = models.CharField(_("delivery method"), max_length=14, choices=Delivery.choices, default=Delivery.ONLINE)
     location = models.CharField(_("location (live activities)"), max_length=200, blank=True)
@@ -145,6 +149,11 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pass_threshold__gte=1, pass_threshold__lte=100), name="cme_pass_threshold_range"
             ),
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=False, live_class__isnull=True)
+                | models.Q(course__isnull=True, live_class__isnull=False),
+                name="cme_activity_is_a_course_or_a_class",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,20 +164,25 @@ class Activity(models.Model):
         # One pass mark: the accreditation's threshold is the post-test's, shown before the first attempt (req. 5, 6).
         from preceptor.quizzes.models import Quiz
 
-        Quiz.objects.filter(course_id=self.course_id, kind=Quiz.Kind.POST_TEST).exclude(
-            pass_mark=self.pass_threshold
-        ).update(pass_mark=self.pass_threshold)
+        if self.course_id:
+            Quiz.objects.filter(course_id=self.course_id, kind=Quiz.Kind.POST_TEST).exclude(
+                pass_mark=self.pass_threshold
+            ).update(pass_mark=self.pass_threshold)
 
     def get_absolute_url(self) -> str:
-        return reverse("cme:claim", args=[self.course.slug])
+        return reverse("cme:claim", args=[self.pk])
 
     @property
     def title(self) -> str:
-        return self.course.title
+        return self.course.title if self.course_id else self.live_class.title
 
     @property
     def url(self) -> str:
-        return self.course.get_absolute_url()
+        return self.course.get_absolute_url() if self.course_id else self.live_class.get_absolute_url()
+
+    @property
+    def description(self) -> str:
+        return self.course.summary if self.course_id else self.live_class.description[:300]
 
     @property
     def module_id(self) -> str:
@@ -202,6 +216,8 @@ class Activity(models.Model):
                 errors["expiration_date"] = _("The expiration date must be after the release date.")
             elif self.expiration_date > _add_years(self.release_date, 3):
                 errors["expiration_date"] = _("Enduring material expires at most 3 years after its release.")
+        if bool(self.course_id) == bool(self.live_class_id):
+            errors["course"] = _("Accredit either a course or a live class.")
         if not self.ama_max_credits and not self.eaccme_credits:
             errors["ama_max_credits"] = _("Designate AMA PRA credit, EACCME® credit, or both.")
         if self.eaccme_credits:
@@ -242,7 +258,10 @@ class Activity(models.Model):
             return [str(_("the disclosures (save the activity with them first, then publish)"))]
         disclosed = {d.user_id for d in self.disclosures.all() if d.user_id and d.is_complete}
         missing = [d.full_name for d in self.disclosures.all() if not d.is_complete]
-        missing += [t.full_name for t in self.course.teachers.all() if t.pk not in disclosed]
+        teachers = (
+            list(self.course.teachers.all()) if self.course_id else [t.user for t in self.live_class.teachers.all()]
+        )
+        missing += [t.full_name for t in teachers if t.pk not in disclosed]
         if not self.disclosures.exists() and not missing:
             missing.append(str(_("at least one person who controls the content")))
         return sorted(set(missing))

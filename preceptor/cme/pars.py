@@ -181,7 +181,7 @@ def changes(year: int, summary: ExportSummary) -> Iterator[Change]:
     start, end = _year_bounds(year)
     activities = {
         a.pk: a
-        for a in Activity.objects.select_related("course", "accredited_provider").filter(
+        for a in Activity.objects.select_related("course", "live_class", "accredited_provider").filter(
             accredited_provider__is_accredited=True
         )
     }

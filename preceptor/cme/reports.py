@@ -89,7 +89,7 @@ def activity_rows(year: int) -> list[dict[str, Any]]:
     start = datetime.combine(date(year, 1, 1), time(0, 0), tzinfo=timezone.get_current_timezone())
     outcome_labels = dict(OutcomeMeasure.choices)
     rows = []
-    for a in Activity.objects.select_related("course", "accredited_provider").order_by("pk"):
+    for a in Activity.objects.select_related("course", "live_class", "accredited_provider").order_by("pk"):
         claims = a.claims.active().filter(completed_at__lt=end)
         if a.format == Activity.Format.LIVE:
             claims = claims.filter(completed_at__gte=start)
@@ -107,7 +107,7 @@ def activity_rows(year: int) -> list[dict[str, Any]]:
                 "end_date": ((a.live_ends_on or a.live_starts_on) if live else a.expiration_date).isoformat(),
                 "delivery_method": a.get_delivery_display(),
                 "ama_credits": f"{a.ama_max_credits:.2f}" if a.ama_max_credits else "",
-                "description": a.course.summary,
+                "description": a.description,
                 "providership": a.providership,
                 "joint_providers": a.non_accredited_provider if a.providership == Activity.Providership.JOINT else "",
                 "commercial_support": "Yes" if a.commercial_support else "No",

@@ -38,10 +38,11 @@ def statements(activity: Activity) -> dict[str, object]:
     }
 
 
-def published_activity(course_id: int) -> Activity | None:
-    """The course's published accreditation with its provider and disclosures (two queries), or None."""
+def published_activity(*, course_id: int | None = None, live_class_id: int | None = None) -> Activity | None:
+    """The published accreditation of a course or a live class, with provider and disclosures (two queries)."""
+    where = {"course_id": course_id} if course_id else {"live_class_id": live_class_id}
     return (
-        Activity.objects.filter(course_id=course_id, is_published=True)
+        Activity.objects.filter(**where, is_published=True)
         .select_related("accredited_provider")
         .prefetch_related(Prefetch("disclosures", queryset=FacultyDisclosure.objects.order_by("role", "full_name")))
         .first()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preceptor.billing.selectors import membership_for
-from preceptor.cme.credits import format_credits, validate_credit
+from preceptor.cme.credits import format_credits, minutes_to_credits, validate_credit
 from preceptor.cme.models import (
     Activity,
     Claim,
@@ -99,7 +99,19 @@ def is_physician(user: Any) -> bool:
     return bool(profile and profile.profession in PHYSICIANS)
 
 
+def attended_minutes(user: Any, activity: Activity) -> int:
+    """Minutes the member attended the activity's live class (join and leave times)."""
+    if not activity.live_class_id:
+        return 0
+    from preceptor.classes.models import Registration
+
+    registration = Registration.objects.filter(user=user, live_class_id=activity.live_class_id).first()
+    return registration.minutes_attended if registration else 0
+
+
 def best_attempt(user: Any, activity: Activity) -> Attempt | None:
+    if not activity.course_id:
+        return None
     return (
         Attempt.objects.filter(user=user, quiz__course=activity.course, quiz__kind=Quiz.Kind.POST_TEST)
         .exclude(submitted_at=None)
@@ -131,8 +143,14 @@ def _checks(user: Any, activity: Activity, credit_type: str, today) -> list[Chec
     )
     add("published", activity.is_published, {}, _("This activity's accreditation is not published."))
     if activity.format == Activity.Format.LIVE:
-        # Credit for a live activity comes from recorded attendance (requirement 10); classes record it.
-        add("attendance", False, {"minutes": 0}, _("There is no attendance record for you at this live activity."))
+        # Credit for a live activity comes from recorded attendance (requirement 10).
+        minutes = attended_minutes(user, activity)
+        add(
+            "attendance",
+            minutes > 0,
+            {"minutes": minutes},
+            _("There is no attendance record for you at this live activity."),
+        )
     else:
         in_window = activity.release_date <= today <= activity.expiration_date
         add(
@@ -144,12 +162,13 @@ def _checks(user: Any, activity: Activity, credit_type: str, today) -> list[Chec
         )
     attempt = best_attempt(user, activity)
     score = attempt.score if attempt else None
-    add(
-        "quiz_pass",
-        score is not None and score >= activity.pass_threshold,
-        {"best_score": str(score) if score is not None else None, "threshold": activity.pass_threshold},
-        _("Pass the post-test with at least %(mark)s%% first.") % {"mark": activity.pass_threshold},
-    )
+    if activity.format == Activity.Format.ENDURING:  # the pass gate is the enduring-material rule (req. 5)
+        add(
+            "quiz_pass",
+            score is not None and score >= activity.pass_threshold,
+            {"best_score": str(score) if score is not None else None, "threshold": activity.pass_threshold},
+            _("Pass the post-test with at least %(mark)s%% first.") % {"mark": activity.pass_threshold},
+        )
     evaluated = EvaluationResponse.objects.filter(user=user, activity=activity).exists()
     add("evaluation", evaluated, {}, _("Fill in the evaluation first."))
     if credit_type == CreditType.AMA:
@@ -227,6 +246,15 @@ def claim_credit(*, user: Any, activity: Activity, credits: Decimal, now: dateti
     type must hold (requirement 20). The name printed is the member's PARS identity, or their account name."""
     now = now or timezone.now()
     check_amount(activity, credits)
+    attended = attended_minutes(user, activity) if activity.format == Activity.Format.LIVE else 0
+    if attended:  # without any attendance the eligibility check below explains the refusal
+        earned = minutes_to_credits(attended)
+        if credits > earned:
+            raise ValidationError(
+                _("Your recorded attendance supports at most %(credits)s credits.")
+                % {"credits": format_credits(earned)},
+                code="attendance",
+            )
     types = credit_types_for(user, activity)
     failed: list[str] = []
     for credit_type in types:

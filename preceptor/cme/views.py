@@ -24,6 +24,7 @@ from preceptor.cme.models import Activity, Claim, CreditType, EvaluationResponse
 from preceptor.cme.selectors import statements, transcript_claims, transcript_rows, transcript_totals
 from preceptor.cme.services import (
     ClaimRefused,
+    attended_minutes,
     claim_amend,
     claim_credit,
     claim_revoke,
@@ -36,6 +37,9 @@ from preceptor.cme.services import (
 
 
 def _recorded_minutes(user, activity: Activity) -> int:
+    """Learning time on record: attendance for a live class, completed lessons for a course."""
+    if not activity.course_id:
+        return attended_minutes(user, activity)
     done = LessonProgress.objects.filter(user=user, lesson__course=activity.course, completed_at__isnull=False)
     return done.aggregate(total=Sum("lesson__minutes"))["total"] or 0
 
@@ -53,9 +57,9 @@ def _identity_form(request: HttpRequest, identity: LearnerIdentity | None, *, bo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def claim_view(request: HttpRequest, slug: str) -> HttpResponse:
+def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(
-        Activity.objects.select_related("course", "accredited_provider"), course__slug=slug, is_published=True
+        Activity.objects.select_related("course", "live_class", "accredited_provider"), pk=pk, is_published=True
     )
     user = request.user
     pro = membership_for(user).is_pro
@@ -95,7 +99,7 @@ def claim_view(request: HttpRequest, slug: str) -> HttpResponse:
                     claim_form.add_error("credits", error)
                 else:
                     messages.success(request, _("Your certificate is ready."))
-                    return redirect("cme:claim", slug=slug)
+                    return redirect(activity.get_absolute_url())
     checks = {t: eligibility(user, activity, t) for t in credit_types_for(user, activity)}
     failed = {c.requirement: c for failed_checks in checks.values() for c in failed_checks}
     return render(
@@ -115,6 +119,7 @@ def claim_view(request: HttpRequest, slug: str) -> HttpResponse:
             "blocking": [c for r, c in failed.items() if r != "evaluation"],
             "credit_types": [CreditType(t).label for t in credit_types_for(user, activity)],
             "amend_form": AmendForm(prefix="amend"),
+            "recorded": recorded,
         },
     )
 
@@ -145,7 +150,7 @@ def amend_view(request: HttpRequest, certificate_id) -> HttpResponse:
             messages.success(request, _("Your claim is corrected; the certificate keeps its id."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("cme:claim", slug=claim.activity.course.slug)
+    return redirect(claim.activity.get_absolute_url())
 
 
 @login_required
@@ -269,7 +274,7 @@ def staff_view(request: HttpRequest) -> HttpResponse:
             claim_revoke(claim=claim, reason=revoke_form.cleaned_data["reason"], actor=request.user)
             messages.success(request, _("Certificate revoked; its verification page says so."))
             return redirect("cme:staff")
-    activities = Activity.objects.select_related("course").order_by("course__title")
+    activities = Activity.objects.select_related("course", "live_class").order_by("-created_at")
     return render(
         request, "cme/staff.html", {"report_form": report_form, "revoke_form": revoke_form, "activities": activities}
     )
@@ -284,5 +289,5 @@ def evaluations_export(request: HttpRequest, pk: int) -> HttpResponse:
         reports.render(reports.evaluation_rows(activity), fmt),
         content_type="application/json" if fmt == "json" else "text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="evaluations-{activity.course.slug}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="evaluations-activity-{activity.pk}.{fmt}"'
     return response
