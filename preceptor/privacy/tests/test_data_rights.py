@@ -59,6 +59,7 @@ def busy_member(client, settings, learner, course, staff):
         legal_basis="Contract",
     )
     _cme_records(learner, course)
+    _class_records(learner, staff)
     LogEntry.objects.create(
         user=staff,
         content_type=ContentType.objects.get_for_model(learner),
@@ -118,6 +119,19 @@ def _cme_records(learner, course) -> None:
         exported_at=timezone.now(),
         record={"Member": {"Name": {"GivenName": "Lena", "FamilyName": "Learner"}}, "NPI": "1234567893"},
     )
+
+
+def _class_records(learner, staff) -> None:
+    """A class registration with attendance, and a roster view that disclosed the member to the teacher."""
+    from preceptor.classes.models import Attendance, LiveClass, Registration, Teacher
+
+    teacher = Teacher.objects.create(user=staff, slug="sam", display_name="Sam Staff")
+    live_class = LiveClass.objects.create(
+        title="Clinic", slug="clinic", description="d", starts_at=timezone.now(), duration_minutes=30, capacity=5
+    )
+    live_class.teachers.add(teacher)
+    registration = Registration.objects.create(live_class=live_class, user=learner, status="registered")
+    Attendance.objects.create(registration=registration, joined_at=timezone.now(), left_at=timezone.now())
 
 
 def keys(data) -> set[str]:
