@@ -216,6 +216,18 @@ def end(*, live_class: LiveClass, actor: Any, now: datetime | None = None) -> No
     audit_event_record(action="classes.ended", actor=actor, target=live_class)
 
 
+def teacher_ensure(user: Any) -> Teacher | None:
+    """A member with the teacher role gets their teacher page on first visit to the dashboard."""
+    if not user.is_teacher:
+        return None
+    profile = getattr(user, "profile", None)
+    slug = profile.handle if profile else f"teacher-{user.pk}"
+    teacher, _created = Teacher.objects.get_or_create(
+        user=user, defaults={"slug": slug, "display_name": user.full_name}
+    )
+    return teacher
+
+
 # --- teachers: terms and rosters ------------------------------------------------------------------------
 
 

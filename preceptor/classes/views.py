@@ -181,7 +181,7 @@ def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _teacher_or_404(request: HttpRequest) -> Teacher:
-    teacher = teacher_for(request.user)
+    teacher = teacher_for(request.user) or services.teacher_ensure(request.user)
     if teacher is None:
         raise Http404
     return teacher

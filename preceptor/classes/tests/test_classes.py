@@ -372,3 +372,10 @@ def test_req10_live_class_credit_follows_recorded_attendance_rounded_to_quarters
     assert "Accredited CME" in page and "joint providership of CME Consultants and Preceptor" in page
     claim_page = client.get(activity.get_absolute_url()).content.decode()
     assert "38 minutes attended." in claim_page and "Post-test" not in claim_page
+
+
+def test_a_new_teacher_gets_a_page_and_an_empty_dashboard(client, teacher):
+    client.force_login(teacher)
+    html = client.get("/teach/").content.decode()
+    assert "No class yet" in html and "accept the teacher terms" in html
+    assert client.get(f"/teachers/{teacher.profile.handle}/").status_code == 200
