@@ -150,53 +150,39 @@ JOIN_OPENS = timedelta(minutes=15)
 
 def join(*, registration: Registration, now: datetime | None = None) -> str:
     """Record the join and give the address to open: BigBlueButton's signed join URL, or the meeting URL."""
-    now = now or timezone.now()
     live_class = registration.live_class
-    Attendance.objects.create(registration=registration, joined_at=now)
-    logout = absolute_url(reverse("classes:left", args=[live_class.slug]))
-    if bbb.configured():
-        bbb.create(
-            meeting_id=live_class.meeting_id,
-            name=live_class.title,
-            logout_url=logout,
-            duration_minutes=live_class.duration_minutes,
-        )
-        return bbb.join_url(
-            meeting_id=live_class.meeting_id,
-            full_name=registration.user.full_name,
-            user_id=str(registration.user_id),
-            moderator=False,
-            logout_url=logout,
-        )
-    return live_class.meeting_url
+    Attendance.objects.create(registration=registration, joined_at=now or timezone.now())
+    return _meeting_url(
+        live_class,
+        full_name=registration.user.full_name,
+        user_id=str(registration.user_id),
+        moderator=False,
+        logout=absolute_url(reverse("classes:left", args=[live_class.slug])),
+    )
 
 
-def _meeting_create(live_class: LiveClass, logout: str) -> None:
+def teacher_join_url(*, teacher: Teacher, live_class: LiveClass) -> str:
+    return _meeting_url(
+        live_class,
+        full_name=teacher.display_name,
+        user_id=f"teacher-{teacher.user_id}",
+        moderator=True,
+        logout=absolute_url(reverse("classes:teach")),
+    )
+
+
+def _meeting_url(live_class: LiveClass, *, full_name: str, user_id: str, moderator: bool, logout: str) -> str:
+    if not bbb.configured():
+        return live_class.meeting_url
     bbb.create(
         meeting_id=live_class.meeting_id,
         name=live_class.title,
         logout_url=logout,
         duration_minutes=live_class.duration_minutes,
     )
-
-
-def teacher_join_url(*, teacher: Teacher, live_class: LiveClass) -> str:
-    logout = absolute_url(reverse("classes:teach"))
-    if bbb.configured():
-        bbb.create(
-            meeting_id=live_class.meeting_id,
-            name=live_class.title,
-            logout_url=logout,
-            duration_minutes=live_class.duration_minutes,
-        )
-        return bbb.join_url(
-            meeting_id=live_class.meeting_id,
-            full_name=teacher.display_name,
-            user_id=f"teacher-{teacher.user_id}",
-            moderator=True,
-            logout_url=logout,
-        )
-    return live_class.meeting_url
+    return bbb.join_url(
+        meeting_id=live_class.meeting_id, full_name=full_name, user_id=user_id, moderator=moderator, logout_url=logout
+    )
 
 
 def leave(*, registration: Registration, now: datetime | None = None) -> None:

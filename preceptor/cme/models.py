@@ -392,6 +392,19 @@ class LearnerIdentity(models.Model):
     pars_consent_at = models.DateTimeField(_("consented to PARS reporting"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the member gives for certificates and PARS (exported, declared in privacy.py, read by the exporter).
+    PARS_FIELDS = (
+        "first_name",
+        "last_name",
+        "birth_month",
+        "birth_day",
+        "birth_year",
+        "npi",
+        "licences",
+        "board_ids",
+        "pars_consent_at",
+    )
+
     class Meta:
         verbose_name = _("learner identity (PARS)")
         verbose_name_plural = _("learner identities (PARS)")

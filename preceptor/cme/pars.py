@@ -149,17 +149,7 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-IDENTITY_FIELDS = (
-    "first_name",
-    "last_name",
-    "birth_month",
-    "birth_day",
-    "birth_year",
-    "npi",
-    "licences",
-    "board_ids",
-    "pars_consent_at",
-)
+IDENTITY_FIELDS = LearnerIdentity.PARS_FIELDS
 
 
 @dataclass

@@ -52,17 +52,7 @@ PERSONAL_DATA = [
     ),
     PersonalData(
         model=LearnerIdentity,
-        fields=(
-            "first_name",
-            "last_name",
-            "birth_month",
-            "birth_day",
-            "birth_year",
-            "npi",
-            "licences",
-            "board_ids",
-            "pars_consent_at",
-        ),
+        fields=LearnerIdentity.PARS_FIELDS,
         purpose="The name on your certificates and, with your consent, what PARS needs to identify you.",
         legal_basis="Contract; consent for PARS reporting (GDPR art. 6(1)(b), (a))",
         retention="Life of the account.",
