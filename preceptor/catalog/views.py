@@ -37,6 +37,8 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     quizzes = quizzes_for_course(course=outline.course, user=request.user)
     activity = published_activity(course_id=outline.course.pk)
+    if activity:
+        activity.course = outline.course  # already loaded: no query for the title
     context = {
         "outline": outline,
         "quizzes": quizzes,

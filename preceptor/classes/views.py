@@ -53,6 +53,8 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     user = request.user
     activity = published_activity(live_class_id=live_class.pk)
+    if activity:
+        activity.live_class = live_class
     context = {
         "activity": activity,
         "statements": statements(activity) if activity else None,

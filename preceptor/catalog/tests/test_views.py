@@ -187,7 +187,11 @@ def test_search_page_shows_matches_and_explains_an_empty_result(client, course):
 
 @pytest.fixture
 def demo(db, teacher):
-    return demo_courses_create(teachers=[teacher])
+    from preceptor.cme.demo import demo_accreditations_create
+
+    courses = demo_courses_create(teachers=[teacher])
+    demo_accreditations_create()  # accredited course pages carry the accreditation box
+    return courses
 
 
 @pytest.mark.django_db
@@ -197,7 +201,8 @@ def test_course_and_lesson_pages_stay_within_eight_queries(client, demo, pro_mem
     lessons = list(course.lessons.order_by("module__position", "position"))
     client.get(lessons[0].get_absolute_url())  # enrolled, as a returning member is
     with django_assert_max_num_queries(8):
-        assert client.get(course.get_absolute_url()).status_code == 200
+        page = client.get(course.get_absolute_url())
+        assert page.status_code == 200 and "Accredited CME" in page.content.decode()
     for lesson in lessons:
         with django_assert_max_num_queries(8):
             assert client.get(lesson.get_absolute_url()).status_code == 200
