@@ -125,7 +125,7 @@ def erase_user(user: Any) -> list[str]:
     for response in EvaluationResponse.objects.filter(user=user):
         EvaluationResponse.objects.filter(pk=response.pk).update(answers=_scrub_text(response.answers, names))
     LearnerIdentity.objects.filter(user=user).delete()
-    FacultyDisclosure.objects.filter(user=user).update(user=None)
+    FacultyDisclosure.objects.filter(user=user).update(user=None)  # names stay; the cached pages are unaffected
     kept = []
     if count:
         kept.append(

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -38,20 +40,40 @@ def statements(activity: Activity) -> dict[str, object]:
     }
 
 
+VERSION_KEY = "cme:activities-version"
+
+
+def activities_changed() -> None:
+    """Forget every cached accreditation (an activity, a disclosure or a provider changed)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
 def published_activity(*, course_id: int | None = None, live_class_id: int | None = None) -> Activity | None:
-    """The published accreditation of a course or a live class, with provider and disclosures (two queries)."""
+    """The published accreditation of a course or a live class, with its provider and disclosures: shared by
+    every visitor, so cached like the course content (two queries on a miss, none on a hit)."""
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = f"cme:activity:{version}:{course_id or ''}:{live_class_id or ''}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
     where = {"course_id": course_id} if course_id else {"live_class_id": live_class_id}
-    return (
+    activity = (
         Activity.objects.filter(**where, is_published=True)
         .select_related("accredited_provider")
         .prefetch_related(Prefetch("disclosures", queryset=FacultyDisclosure.objects.order_by("role", "full_name")))
         .first()
     )
+    cache.set(key, activity or False, settings.CATALOG_CACHE_SECONDS)
+    return activity
 
 
 def is_accredited_content(course_id: int) -> bool:
     """Pages of accredited content carry no promotion (requirement 32)."""
-    return Activity.objects.filter(course_id=course_id, is_published=True, accredited=True).exists()
+    activity = published_activity(course_id=course_id)
+    return bool(activity and activity.accredited)
 
 
 def transcript_claims(user: Any, *, start: date | None = None, end: date | None = None) -> QuerySet[Claim]:

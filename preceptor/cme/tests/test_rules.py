@@ -396,3 +396,18 @@ def test_staff_edit_accreditations_in_the_admin_and_publishing_explains_missing_
     with pytest.raises(ValidationError) as error:
         activity.full_clean()
     assert "Prof. Tina Teacher" in str(error.value)
+
+
+def test_the_cached_accreditation_box_follows_every_change(client, activity, django_assert_max_num_queries):
+    url = activity.course.get_absolute_url()
+    assert "Dr. Rita Reviewer" in client.get(url).content.decode()
+    disclosure = activity.disclosures.get()
+    disclosure.full_name = "Dr. Rita Reviewer-Smith"
+    disclosure.save()
+    assert "Dr. Rita Reviewer-Smith" in client.get(url).content.decode()
+    activity.accredited_provider.name = "CME Partners"
+    activity.accredited_provider.save()
+    assert "joint providership of CME Partners and Preceptor" in client.get(url).content.decode()
+    activity.is_published = False
+    activity.save()
+    assert "Accredited CME" not in client.get(url).content.decode()
