@@ -398,7 +398,7 @@ def test_staff_edit_accreditations_in_the_admin_and_publishing_explains_missing_
     assert "Prof. Tina Teacher" in str(error.value)
 
 
-def test_the_cached_accreditation_box_follows_every_change(client, activity, django_assert_max_num_queries):
+def test_the_cached_accreditation_box_follows_every_change(client, activity):
     url = activity.course.get_absolute_url()
     assert "Dr. Rita Reviewer" in client.get(url).content.decode()
     disclosure = activity.disclosures.get()
