@@ -379,3 +379,19 @@ def test_a_new_teacher_gets_a_page_and_an_empty_dashboard(client, teacher):
     html = client.get("/teach/").content.decode()
     assert "No class yet" in html and "accept the teacher terms" in html
     assert client.get(f"/teachers/{teacher.profile.handle}/").status_code == 200
+
+
+@pytest.mark.parametrize("action", ["signup", "cancel", "buy", "join"])
+def test_anonymous_visitors_are_sent_to_sign_in_for_every_class_action(client, live_class, action):
+    response = client.post(f"/classes/{live_class.slug}/{action}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not Registration.objects.exists()
+
+
+def test_a_member_cannot_cancel_or_leave_someone_elses_place(client, live_class, pro_member, staff):
+    services.signup(user=pro_member, live_class=live_class)
+    client.force_login(staff)
+    assert client.post(f"/classes/{live_class.slug}/cancel/").status_code == 404
+    assert Registration.objects.get(user=pro_member).status == "registered"
+    client.get(f"/classes/{live_class.slug}/left/")
+    assert not Attendance.objects.exists()
