@@ -208,20 +208,9 @@ class IdentityForm(forms.ModelForm):
         return cleaned
 
 
-class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=list(KINDS.items()))
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-    fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
-            raise forms.ValidationError(_("The start must not be after the end."))
-        return cleaned
-
-
 class RangeForm(forms.Form):
+    """A date range, either end optional (the transcript filter)."""
+
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -230,6 +219,18 @@ class RangeForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError(_("The start must not be after the end."))
         return cleaned
+
+
+class ReportForm(RangeForm):
+    """A report to the accreditors for a period (both ends required)."""
+
+    kind = forms.ChoiceField(label=_("Report"), choices=list(KINDS.items()))
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+    field_order = ["kind", "start", "end", "fmt"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].required = self.fields["end"].required = True
 
 
 class RevokeForm(forms.Form):
