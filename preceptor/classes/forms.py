@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,18 @@ class TermsForm(forms.Form):
     accept = forms.BooleanField(
         label=_("I accept these terms, and will not use members' personal information for anything but this teaching.")
     )
+
+
+class RecordingForm(forms.Form):
+    video = forms.FileField(label=_("Video (MP4 or WebM)"), validators=[FileExtensionValidator(["mp4", "webm"])])
+    captions = forms.FileField(label=_("Captions (WebVTT)"), validators=[FileExtensionValidator(["vtt"])])
+    duration = forms.FloatField(label=_("Length (seconds)"), min_value=1, max_value=6 * 3600)
+    transcript = forms.CharField(label=_("Transcript"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_captions(self):
+        captions = self.cleaned_data["captions"]
+        head = captions.read(16)
+        captions.seek(0)
+        if not head.lstrip(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
+            raise forms.ValidationError(_("This is not a WebVTT file (it must start with “WEBVTT”)."))
+        return captions

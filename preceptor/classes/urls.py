@@ -19,4 +19,5 @@ urlpatterns = [
     path("teach/classes/<slug:slug>/", views.roster_view, name="roster"),
     path("teach/classes/<slug:slug>/join/", views.teacher_join_view, name="teacher_join"),
     path("teach/classes/<slug:slug>/end/", views.end_view, name="end"),
+    path("staff/classes/<slug:slug>/recording/", views.recording_view, name="recording"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import ProviderError
 from preceptor.billing.services import order_checkout_start, order_create, order_return_key
 from preceptor.classes import bbb, services
-from preceptor.classes.forms import BuyForm, TermsForm
+from preceptor.classes.forms import BuyForm, RecordingForm, TermsForm
 from preceptor.classes.ics import class_ics
 from preceptor.classes.models import LiveClass, Registration, Teacher
 from preceptor.classes.selectors import (
@@ -200,6 +201,7 @@ def teach_view(request: HttpRequest) -> HttpResponse:
             "teacher": teacher,
             "classes": taught_by(teacher),
             "accepted": services.has_accepted_current_terms(request.user),
+            "terms": services.current_terms(),
             "now": timezone.now(),
         },
     )
@@ -272,3 +274,26 @@ def end_view(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("classes:teach")
     messages.success(request, _("The class is ended; attendance is complete."))
     return redirect("classes:teach")
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def recording_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff publish a class's recording: it becomes its own course for registrants and Pro members."""
+    live_class = get_object_or_404(LiveClass, slug=slug)
+    if live_class.recording_id:
+        messages.info(request, _("This class already has its recording."))
+        return redirect(live_class)
+    form = RecordingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        course = services.recording_publish(
+            live_class=live_class,
+            video=data["video"],
+            captions=data["captions"],
+            duration_seconds=data["duration"],
+            transcript=data["transcript"],
+        )
+        messages.success(request, _("The recording is published."))
+        return redirect(course)
+    return render(request, "classes/recording.html", {"live_class": live_class, "form": form})

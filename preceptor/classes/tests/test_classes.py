@@ -377,7 +377,7 @@ def test_req10_live_class_credit_follows_recorded_attendance_rounded_to_quarters
 def test_a_new_teacher_gets_a_page_and_an_empty_dashboard(client, teacher):
     client.force_login(teacher)
     html = client.get("/teach/").content.decode()
-    assert "No class yet" in html and "accept the teacher terms" in html
+    assert "No class yet" in html and "teacher terms are not published yet" in html
     assert client.get(f"/teachers/{teacher.profile.handle}/").status_code == 200
 
 
@@ -395,3 +395,46 @@ def test_a_member_cannot_cancel_or_leave_someone_elses_place(client, live_class,
     assert Registration.objects.get(user=pro_member).status == "registered"
     client.get(f"/classes/{live_class.slug}/left/")
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("who, status", [("staff", 200), ("teacher", 302), ("pro_member", 302), ("anonymous", 302)])
+def test_only_staff_open_the_recording_upload(client, request, live_class, who, status):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(f"/staff/classes/{live_class.slug}/recording/")
+    assert response.status_code == status
+    if status == 302:
+        assert "/admin/login/" in response["Location"]
+
+
+def test_staff_publish_a_recording_and_bad_captions_are_explained(client, live_class, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from preceptor.conftest import DEMO_MEDIA
+
+    client.force_login(staff)
+    url = f"/staff/classes/{live_class.slug}/recording/"
+    video = (DEMO_MEDIA / "ecg-essentials.webm").read_bytes()
+    bad = client.post(
+        url,
+        {
+            "video": SimpleUploadedFile("r.webm", video),
+            "captions": SimpleUploadedFile("r.vtt", b"not captions"),
+            "duration": "17",
+        },
+    )
+    assert bad.status_code == 200 and "not a WebVTT file" in bad.content.decode()
+    live_class.refresh_from_db()
+    assert live_class.recording is None
+    good = client.post(
+        url,
+        {
+            "video": SimpleUploadedFile("r.webm", video),
+            "captions": SimpleUploadedFile("r.vtt", (DEMO_MEDIA / "ecg-essentials.vtt").read_bytes()),
+            "duration": "17",
+            "transcript": "Twelve leads.",
+        },
+    )
+    live_class.refresh_from_db()
+    assert good.status_code == 302 and good["Location"] == live_class.recording.get_absolute_url()
+    assert live_class.recording.lessons.get().video_duration == 17
