@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime
 from typing import Any
 
@@ -85,6 +86,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_on_trial(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.trial_ends_at is not None and now < self.trial_ends_at
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The member's time zone (UTC when unset or unknown): for pages and e-mails that show times."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
 
 def user_display(user: User) -> str:

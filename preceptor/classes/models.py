@@ -61,6 +61,9 @@ class Teacher(models.Model):
         return reverse("classes:teacher", args=[self.slug])
 
 
+JOIN_OPENS = timedelta(minutes=15)
+
+
 def _meeting_id() -> str:
     return secrets.token_hex(12)
 
@@ -106,6 +109,10 @@ class LiveClass(models.Model):
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def joinable(self, now: datetime) -> bool:
+        """Open from 15 minutes before the start until the end (or until the teacher ends it)."""
+        return self.starts_at - JOIN_OPENS <= now < self.ends_at and not self.ended_at
 
     @property
     def item(self) -> str:

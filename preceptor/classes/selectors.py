@@ -39,12 +39,6 @@ def registration_for(user: Any, live_class: LiveClass) -> Registration | None:
     return Registration.objects.filter(user=user, live_class=live_class).first()
 
 
-def teacher_for(user: Any) -> Teacher | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_teacher:
-        return None
-    return Teacher.objects.filter(user=user).first()
-
-
 def taught_by(teacher: Teacher) -> QuerySet[LiveClass]:
     return teacher.classes.annotate(
         taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),

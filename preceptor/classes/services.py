@@ -92,7 +92,7 @@ def _class_link(live_class: LiveClass) -> str:
 def _notify(registration: Registration, kind: str, subject: str, lead: str) -> bool:
     live_class = registration.live_class
     user = registration.user
-    when = timezone.localtime(live_class.starts_at, _zone(user))
+    when = timezone.localtime(live_class.starts_at, user.zone)
     text = (
         f"{lead}\n\n{live_class.title}\n{when:%A %d %B %Y, %H:%M} ({when.tzname()}), "
         f"{live_class.duration_minutes} minutes."
@@ -105,15 +105,6 @@ def _notify(registration: Registration, kind: str, subject: str, lead: str) -> b
         text=text,
         links={"Open the class page": _class_link(live_class)},
     )
-
-
-def _zone(user: Any):
-    import zoneinfo
-
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
@@ -144,8 +135,6 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
 
 
 # --- joining, leaving, ending ---------------------------------------------------------------------------
-
-JOIN_OPENS = timedelta(minutes=15)
 
 
 def join(*, registration: Registration, now: datetime | None = None) -> str:

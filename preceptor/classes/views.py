@@ -23,7 +23,6 @@ from preceptor.classes.selectors import (
     recorded_classes,
     registration_for,
     taught_by,
-    teacher_for,
     upcoming_classes,
 )
 from preceptor.cme.selectors import published_activity, statements
@@ -64,7 +63,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),
         "may_attend": user.is_authenticated and services.may_attend(user, live_class),
-        "is_open": live_class.starts_at - services.JOIN_OPENS <= now < live_class.ends_at and not live_class.ended_at,
+        "is_open": live_class.joinable(now),
         "is_over": now >= live_class.ends_at or bool(live_class.ended_at),
         "buy_form": BuyForm(providers=_providers()),
         "minutes": registration.minutes_attended if registration else 0,
@@ -146,7 +145,7 @@ def join_view(request: HttpRequest, slug: str) -> HttpResponse:
     if registration is None or registration.status != Registration.Status.REGISTERED:
         raise Http404
     now = timezone.now()
-    if not (live_class.starts_at - services.JOIN_OPENS <= now < live_class.ends_at) or live_class.ended_at:
+    if not live_class.joinable(now):
         messages.info(request, _("The class opens 15 minutes before it starts."))
         return redirect(live_class)
     try:
@@ -184,7 +183,7 @@ def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _teacher_or_404(request: HttpRequest) -> Teacher:
-    teacher = teacher_for(request.user) or services.teacher_ensure(request.user)
+    teacher = services.teacher_ensure(request.user)
     if teacher is None:
         raise Http404
     return teacher

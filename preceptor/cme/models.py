@@ -256,13 +256,14 @@ class Activity(models.Model):
         """Names of people who control content and have not disclosed (teachers of the course included)."""
         if self.pk is None:
             return [str(_("the disclosures (save the activity with them first, then publish)"))]
-        disclosed = {d.user_id for d in self.disclosures.all() if d.user_id and d.is_complete}
-        missing = [d.full_name for d in self.disclosures.all() if not d.is_complete]
+        disclosures = list(self.disclosures.all())
+        disclosed = {d.user_id for d in disclosures if d.user_id and d.is_complete}
+        missing = [d.full_name for d in disclosures if not d.is_complete]
         teachers = (
             list(self.course.teachers.all()) if self.course_id else [t.user for t in self.live_class.teachers.all()]
         )
         missing += [t.full_name for t in teachers if t.pk not in disclosed]
-        if not self.disclosures.exists() and not missing:
+        if not disclosures and not missing:
             missing.append(str(_("at least one person who controls the content")))
         return sorted(set(missing))
 

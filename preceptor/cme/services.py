@@ -190,6 +190,11 @@ def _checks(user: Any, activity: Activity, credit_type: str, today) -> list[Chec
     return checks
 
 
+def unmet(user: Any, activity: Activity, credit_type: str) -> list[Check]:
+    """The requirements for ``credit_type`` the member has not met yet (read only: for showing the page)."""
+    return [c for c in _checks(user, activity, credit_type, timezone.localdate()) if not c.satisfied]
+
+
 def eligibility(user: Any, activity: Activity, credit_type: str, *, now: datetime | None = None) -> list[Check]:
     """Check every requirement for ``credit_type`` and record each outcome; returns the failed ones."""
     now = now or timezone.now()

@@ -29,10 +29,10 @@ from preceptor.cme.services import (
     claim_credit,
     claim_revoke,
     credit_types_for,
-    eligibility,
     evaluation_defaults,
     evaluation_submit,
     pars_consent_set,
+    unmet,
 )
 
 
@@ -100,7 +100,7 @@ def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("Your certificate is ready."))
                     return redirect(activity.get_absolute_url())
-    checks = {t: eligibility(user, activity, t) for t in credit_types_for(user, activity)}
+    checks = {t: unmet(user, activity, t) for t in credit_types_for(user, activity)}
     failed = {c.requirement: c for failed_checks in checks.values() for c in failed_checks}
     return render(
         request,

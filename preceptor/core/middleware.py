@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -45,12 +44,8 @@ class TimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
-        if name and name != "UTC":
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        if getattr(user, "is_authenticated", False):
+            timezone.activate(user.zone)
         else:
             timezone.deactivate()
         return self.get_response(request)
