@@ -1,4 +1,4 @@
-"""C1 and P1 (../shared/spec/performance.md). Prints one JSON line per step; run by bench/run.py, or alone:
+"""C1 and P1 (docs/requirements.md#performance). Prints one JSON line per step; run by bench/run.py, or alone:
 
     SQLITE_PATH=/tmp/cme.sqlite3 python bench/cme.py all
 

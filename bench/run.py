@@ -1,4 +1,4 @@
-"""Benchmarks: figures as ratios to a baseline measured in the same run (../shared/spec/performance.md).
+"""Benchmarks: figures as ratios to a baseline measured in the same run (docs/requirements.md#performance).
 
 B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wrk -t1 -c16
 B1  the same view behind the full middleware stack; goal ≥ 70% of B0

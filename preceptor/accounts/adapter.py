@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.db import transaction
 from django.http import HttpRequest
 
+from preceptor.accounts import hooks
 from preceptor.accounts.models import User
 from preceptor.accounts.services import account_create
 from preceptor.core.mail import email_queue
@@ -21,18 +22,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 full_name=data["full_name"],
                 password=data.get("password1"),
             )
-            consent = getattr(request, "consent", None)
-            if consent is not None and consent.decided:
-                from preceptor.privacy.services import consent_record_create
-
-                consent_record_create(
-                    request=request,
-                    action="custom",
-                    surface="signup",
-                    granted=consent.granted,
-                    previous=consent.record_id,
-                    user=user,
-                )
+            hooks.signed_up.call(user, request)
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from preceptor.accounts.models import User
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 
 ACCOUNT_FIELDS = (
     "email",

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from preceptor.accounts import hooks
 from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record, domain_event_record
-from preceptor.profiles.services import profile_create
 
 
 @transaction.atomic
@@ -22,7 +22,8 @@ def account_create(
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
-    """Create a member who passed the age check: start the free trial and an empty, private profile.
+    """Create a member who passed the age check and start the free trial; ``hooks.account_created`` gives
+    them what other apps keep per member (an empty, private profile).
 
     ``user`` may be an unsaved instance handed over by the sign-up form; otherwise a new one is made.
     The date of birth is not an argument: callers check the age and only the time of the check is kept.
@@ -41,7 +42,7 @@ def account_create(
     else:
         user.set_unusable_password()
     user.save()
-    profile_create(user=user)
+    hooks.account_created.call(user)
     domain_event_record(
         kind="trial_started",
         reference=f"trial:{user.pk}",

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from preceptor.accounts import hooks
 from preceptor.accounts.forms import AccountForm
 from preceptor.accounts.models import User
 from preceptor.accounts.services import account_update
-from preceptor.billing.selectors import membership_for
+from preceptor.core.hooks import panels
+from preceptor.core.http import AuthenticatedHttpRequest
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = AccountForm(request.POST, instance=User.objects.get(pk=user.pk))
@@ -29,4 +31,4 @@ def account(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please correct the errors below. Nothing has been saved yet."))
     else:
         form = AccountForm(instance=user)
-    return render(request, "accounts/account.html", {"form": form, "membership": membership_for(user)})
+    return render(request, "accounts/account.html", {"form": form, "panels": panels(hooks.account_panels.call(user))})

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from preceptor.core.models import DomainEvent
@@ -34,6 +35,7 @@ def sha256(value: str) -> str:
 
 
 def meta_payload(event: DomainEvent) -> dict[str, Any]:
+    assert event.user is not None  # conversion_send skips events without a member
     name = EVENTS[event.kind][0]
     custom = {"content_type": "product"}
     if "value" in event.data:
@@ -53,6 +55,7 @@ def meta_payload(event: DomainEvent) -> dict[str, Any]:
 
 
 def google_payload(event: DomainEvent) -> dict[str, Any]:
+    assert event.user is not None  # conversion_send skips events without a member
     conversion = {
         "conversion_action": EVENTS[event.kind][1],
         "order_id": event.reference,
@@ -113,3 +116,12 @@ def conversion_send(*, event: DomainEvent, transport: httpx.BaseTransport | None
         event.data = {**event.data, "sent_to": sorted(done)}
         DomainEvent.objects.filter(pk=event.pk).update(data=event.data, handled_at=timezone.now())
     return sent
+
+
+def conversion_enqueue(event: DomainEvent) -> None:
+    """Registered on ``core.hooks.domain_event_recorded``: when ad conversions are configured, send the event
+    after the recording transaction commits (the task checks the member's consent then)."""
+    if destinations():
+        from preceptor.analytics.tasks import conversion_task
+
+        transaction.on_commit(lambda: conversion_task.delay(event.pk))

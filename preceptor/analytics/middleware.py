@@ -61,7 +61,7 @@ class RequestLogMiddleware:
                 (
                     now,
                     request_id,
-                    request.method[:8],
+                    (request.method or "")[:8],
                     request.path[:500],
                     response.status_code,
                     size,

@@ -60,12 +60,3 @@ class DailyStat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "metric", "key"], name="analytics_stat_once")]
         indexes = [models.Index(fields=["metric", "day"])]
-
-
-class RetentionRun(models.Model):
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    counts = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-finished_at"]

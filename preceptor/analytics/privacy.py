@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from preceptor.analytics.models import RequestLog
-from preceptor.privacy.registry import PersonalData
+from preceptor.core.personal_data import PersonalData
 
 PERSONAL_DATA = [
     PersonalData(
@@ -27,3 +28,9 @@ def export_user(user: Any) -> dict[str, Any]:
 
 def erase_user(user: Any) -> list[str]:
     return ["Log data: not linked to your account; deleted after 365 days (full IP after 7)."]
+
+
+def purge(now: datetime) -> dict[str, int]:
+    from preceptor.analytics.services import statistics_purge
+
+    return statistics_purge(now=now)

@@ -1,35 +1,54 @@
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from preceptor.analytics.models import DailyStat, PageviewEvent
-from preceptor.analytics.services import aggregate_day
+from preceptor.analytics.services import COUNTED_DIRECTLY, day_aggregates
 
 
 def statistics(*, start: date, end: date, top: int = 10) -> dict[str, Any]:
-    """Daily figures for [start, end]: today's come from raw events (aggregated on the fly), earlier days
-    from the daily aggregates. Visitors over a range are the sum of daily unique visitors."""
+    """Daily figures for [start, end]: earlier days from the daily aggregates; today (and any day the daily job
+    has not aggregated yet) from the raw events, aggregated in memory: looking at the page writes nothing.
+    Visitors over a range are the sum of daily unique visitors."""
+    fresh: list[DailyStat] = []
     for day in PageviewEvent.objects.filter(day__range=(start, end)).values_list("day", flat=True).distinct():
         if not DailyStat.objects.filter(day=day, metric="pageviews").exists() or day == date.today():
-            aggregate_day(day)
-    stats = DailyStat.objects.filter(day__range=(start, end))
+            fresh += day_aggregates(day)
+    fresh_days = {row.day for row in fresh}
+    # Stored rows, but for the days aggregated in memory only those counted directly (their bot counts).
+    stats = DailyStat.objects.filter(day__range=(start, end)).exclude(
+        Q(day__in=fresh_days) & ~Q(metric__in=COUNTED_DIRECTLY)
+    )
     per_day: dict[str, dict[date, int]] = defaultdict(dict)
     for day, metric, count in stats.filter(metric__in=("visitors", "pageviews", "bots")).values_list(
         "day", "metric", "count"
     ):
         per_day[metric][day] = count
+    for row in fresh:
+        if row.metric in ("visitors", "pageviews"):
+            per_day[row.metric][row.day] = row.count
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
-    def ranking(metric: str, **lookups: Any) -> list[tuple[str, int]]:
+    def ranking(metric: str, files: bool | None = None) -> list[tuple[str, int]]:
         rows = stats.filter(metric=metric)
-        if "files" in lookups:
-            rows = rows.filter(key__contains="/files/") if lookups["files"] else rows.exclude(key__contains="/files/")
+        if files is not None:
+            rows = rows.filter(key__contains="/files/") if files else rows.exclude(key__contains="/files/")
+        live: Counter[str] = Counter()
+        for row in fresh:
+            if row.metric == metric and (files is None or ("/files/" in row.key) == files):
+                live[row.key] += row.count
         totals = rows.values("key").annotate(total=Sum("count")).order_by("-total", "key")
-        return [(row["key"] or "—", row["total"]) for row in totals[:top]]
+        found = {row["key"]: row["total"] for row in totals[:top]}
+        if live:  # still exact: only a key with counts from memory can overtake the stored top
+            found.update({row["key"]: row["total"] for row in totals.filter(key__in=list(live))})
+            for key, count in live.items():
+                found[key] = found.get(key, 0) + count
+        ordered = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:top]
+        return [(key or "—", total) for key, total in ordered]
 
     visitors = [per_day["visitors"].get(d, 0) for d in days]
     pageviews = [per_day["pageviews"].get(d, 0) for d in days]

@@ -16,9 +16,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
-from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog, RetentionRun
+from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog
 from preceptor.core.models import DomainEvent
 
 SALT_LIFETIME = timedelta(hours=48)
@@ -71,17 +70,29 @@ def stat_add(*, day: date, metric: str, key: str = "", count: int = 1) -> None:
             DailyStat.objects.filter(day=day, metric=metric, key=key).update(count=F("count") + count)
 
 
+COUNTED_DIRECTLY = ("bots",)  # daily metrics counted as they happen, not rolled up from raw pageviews
+
+
 def aggregate_day(day: date) -> int:
     """Roll a day's raw pageviews into daily aggregates (idempotent: the day's rows are rebuilt)."""
+    rows = day_aggregates(day)
+    if not rows:
+        return 0
+    DailyStat.objects.filter(day=day).exclude(metric__in=COUNTED_DIRECTLY).delete()
+    DailyStat.objects.bulk_create(rows)
+    return next(row.count for row in rows if row.metric == "pageviews")
+
+
+def day_aggregates(day: date) -> list[DailyStat]:
+    """A day's raw pageviews rolled into daily aggregate rows, unsaved (none for a day without pageviews), for
+    ``aggregate_day`` to store, or for the statistics page to show today's figures without writing them."""
     events = list(
         PageviewEvent.objects.filter(day=day).values_list(
             "visitor", "path", "country", "browser", "os", "device", "referrer_host"
         )
     )
     if not events:
-        return 0
-    keep = {"bots"}  # counted directly, not from raw pageviews
-    DailyStat.objects.filter(day=day).exclude(metric__in=keep).delete()
+        return []
     counters: dict[str, Counter] = {
         name: Counter() for name in ("page", "country", "browser", "os", "device", "referrer")
     }
@@ -108,15 +119,13 @@ def aggregate_day(day: date) -> int:
         for metric, counter in counters.items()
         for key, count in counter.items()
     ]
-    DailyStat.objects.bulk_create(rows)
-    return len(events)
+    return rows
 
 
-def retention_run(*, now: datetime | None = None) -> RetentionRun:
-    """The daily jobs: truncate IPs after 7 days, delete log rows after 365, aggregate and delete raw
-    statistics after 30 days, delete aggregates after 25 months, destroy salts older than 48 hours, delete CME
-    records 6 years after completion."""
-    now = now or timezone.now()
+def statistics_purge(*, now: datetime) -> dict[str, int]:
+    """This app's daily retention: truncate IPs after 7 days, delete log rows after 365, aggregate and delete
+    raw statistics after 30 days, delete aggregates after 25 months, destroy salts older than 48 hours.
+    Run by the privacy app's retention runner through ``analytics/privacy.py``."""
     today = now.date()
     counts: dict[str, int] = {}
     old_ips = RequestLog.objects.filter(ip_truncated=False, created_at__lt=now - timedelta(days=7))
@@ -132,16 +141,4 @@ def retention_run(*, now: datetime | None = None) -> RetentionRun:
     counts["raw_events_deleted"] = PageviewEvent.objects.filter(day__lt=today - timedelta(days=30)).delete()[0]
     counts["aggregates_deleted"] = DailyStat.objects.filter(day__lt=today - relativedelta(months=25)).delete()[0]
     counts["salts_destroyed"] = DailySalt.objects.filter(created_at__lt=now - SALT_LIFETIME).delete()[0]
-    from preceptor.cme.services import cme_retention
-
-    counts.update(cme_retention(now=now))
-    return RetentionRun.objects.create(started_at=now, finished_at=timezone.now(), counts=counts)
-
-
-def retention_status(*, now: datetime | None = None) -> dict[str, Any]:
-    now = now or timezone.now()
-    last = RetentionRun.objects.order_by("-finished_at").first()
-    return {
-        "last_run": last.finished_at.isoformat() if last else None,
-        "overdue": last is None or now - last.finished_at > timedelta(hours=48),
-    }
+    return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,15 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from preceptor.analytics.models import RequestLog
 from preceptor.analytics.selectors import statistics
-from preceptor.analytics.services import retention_status
+from preceptor.core.http import AuthenticatedHttpRequest
+from preceptor.privacy.selectors import retention_status
 
 
 class RangeForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start must not be after the end."))
@@ -40,7 +43,7 @@ def _range(request: HttpRequest) -> tuple[RangeForm, date, date]:
 
 
 @staff_member_required
-def statistics_view(request: HttpRequest) -> HttpResponse:
+def statistics_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     data = statistics(start=start, end=end)
     if request.GET.get("format") == "csv":
@@ -69,7 +72,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def request_log(request: HttpRequest) -> HttpResponse:
+def request_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find requests to diagnose a problem: by path, status, request id or IP (full IPs only for 7 days)."""
     rows = RequestLog.objects.order_by("-created_at")
     query = request.GET.get("q", "").strip()[:200]

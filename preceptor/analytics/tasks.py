@@ -1,12 +1,5 @@
 from celery import shared_task
 
-from preceptor.analytics.services import retention_run
-
-
-@shared_task
-def retention_task() -> dict:
-    return retention_run().counts
-
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
 def conversion_task(self, event_id: int) -> list[str]:

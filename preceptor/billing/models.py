@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from preceptor.core.text import money
+
 
 class Interval(models.TextChoices):
     MONTH = "month", _("Monthly")
@@ -17,12 +19,6 @@ class Interval(models.TextChoices):
 class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
     USD = "USD", "USD"
-
-
-def money(amount_minor: int, currency: str) -> str:
-    """12900, "EUR" → "€129.00"; amounts are integer minor units everywhere."""
-    symbol = {"EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    return f"{symbol}{amount_minor // 100:,}.{amount_minor % 100:02d}"
 
 
 class Price(models.Model):

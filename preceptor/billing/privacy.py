@@ -7,7 +7,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from preceptor.billing.models import Customer, DemoSubscription, Order, ProviderEvent, Receipt, Subscription
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 
 PERSONAL_DATA = [
     PersonalData(

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.billing.models import Order, Price, Receipt, Subscription
+from preceptor.core.hooks import Panel
 
 Status = Literal["pro", "trial", "trial_ended"]
 
@@ -37,7 +39,7 @@ class Membership:
         return bool(sub and not sub.cancel_at_period_end and sub.status in ("active", "trialing", "past_due"))
 
 
-def membership_for(user: Any, *, now: datetime | None = None) -> Membership:
+def membership_for(user: User, *, now: datetime | None = None) -> Membership:
     """The one place that decides Pro access: a paid subscription (trialing/active, past_due within the grace
     period, until the end of a cancelled period, unless refunded), or Pro granted by staff; else the app's trial."""
     now = now or timezone.now()
@@ -60,11 +62,11 @@ def prices_by_currency() -> dict[str, dict[str, Price]]:
     return table
 
 
-def receipts_for(user: Any) -> list[Receipt]:
+def receipts_for(user: User) -> list[Receipt]:
     return list(Receipt.objects.filter(user=user).order_by("-paid_at"))
 
 
-def current_subscription(user: Any) -> Subscription | None:
+def current_subscription(user: User) -> Subscription | None:
     """The member's most recent subscription that is not over yet, for the billing page."""
     return (
         Subscription.objects.filter(user=user, ended_at__isnull=True, revoked_at__isnull=True)
@@ -75,6 +77,11 @@ def current_subscription(user: Any) -> Subscription | None:
     )
 
 
-def has_bought(user: Any, item: str) -> bool:
+def has_bought(user: User, item: str) -> bool:
     """Whether the member paid for ``item`` (and was not refunded): the rule for one-off purchases."""
     return Order.objects.filter(user=user, item=item, status=Order.Status.PAID).exists()
+
+
+def membership_panel(user: User) -> Panel:
+    """Registered on ``accounts.hooks.account_panels``: the membership status on the account page."""
+    return Panel("billing/_membership_panel.html", {"membership": membership_for(user)}, order=10)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from functools import partial
-from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from preceptor.accounts.models import User
@@ -17,6 +17,7 @@ from preceptor.billing.providers.base import (
     RemotePayment,
     RemoteSubscription,
 )
+from preceptor.billing.providers.demo import DemoProvider
 from preceptor.core.services import audit_event_record, domain_event_record
 
 logger = logging.getLogger(__name__)
@@ -189,13 +190,13 @@ def _send_receipt(receipt_id: int) -> None:
     receipt_email(receipt_id=receipt_id)
 
 
-def subscription_cancel(*, subscription: Subscription, actor: Any, provider: PaymentProvider) -> None:
+def subscription_cancel(*, subscription: Subscription, actor: User, provider: PaymentProvider) -> None:
     """Ask the provider to end the subscription at the end of the paid period; its event updates our copy."""
     provider.cancel(subscription=subscription)
     audit_event_record(action="billing.cancel_requested", actor=actor, subject=subscription.user, target=subscription)
 
 
-def checkout_start(*, provider: PaymentProvider, request: Any, user: User, price: Price) -> str:
+def checkout_start(*, provider: PaymentProvider, request: HttpRequest, user: User, price: Price) -> str:
     audit_event_record(
         action="billing.checkout_started", actor=user, subject=user, target=price, data={"provider": provider.name}
     )
@@ -206,7 +207,7 @@ def price_for(*, interval: str, currency: str) -> Price | None:
     return Price.objects.filter(interval=interval, currency=currency, is_active=True).first()
 
 
-def demo_checkout_complete(*, provider: Any, user: User, price: Price, now: datetime | None = None) -> None:
+def demo_checkout_complete(*, provider: DemoProvider, user: User, price: Price, now: datetime | None = None) -> None:
     for event in provider.pay(user=user, price=price, now=now):
         event_handle(provider=provider, event=event)
 
@@ -241,7 +242,7 @@ def order_return_key(order: Order) -> str:
     return f"billing-order-next-{order.public_id}"
 
 
-def order_checkout_start(*, provider: PaymentProvider, request: Any, order: Order) -> str:
+def order_checkout_start(*, provider: PaymentProvider, request: HttpRequest, order: Order) -> str:
     url = provider.order_checkout_url(request=request, order=order)
     Order.objects.filter(pk=order.pk).update(provider=provider.name, provider_id=order.provider_id)
     return url

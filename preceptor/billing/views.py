@@ -14,6 +14,7 @@ from preceptor.billing.forms import CheckoutForm
 from preceptor.billing.models import Currency, Order, Price, ProviderEvent, Receipt
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import InvalidSignature, ProviderError
+from preceptor.billing.providers.demo import DemoProvider
 from preceptor.billing.selectors import current_subscription, membership_for, prices_by_currency, receipts_for
 from preceptor.billing.services import (
     checkout_start,
@@ -23,6 +24,7 @@ from preceptor.billing.services import (
     price_for,
     subscription_cancel,
 )
+from preceptor.core.http import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkout(request: HttpRequest) -> HttpResponse:
+def checkout(request: AuthenticatedHttpRequest) -> HttpResponse:
     providers = {p.name: p for p in registry.available()}
     form = CheckoutForm(request.POST, providers=list(providers))
     if not form.is_valid():
@@ -71,7 +73,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     subscription = current_subscription(request.user)
     provider = registry.get(subscription.provider) if subscription else None
     return render(
@@ -88,7 +90,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     subscription = current_subscription(request.user)
     if subscription is None or subscription.cancel_at_period_end:
         messages.info(request, _("There is no renewing membership to cancel."))
@@ -104,7 +106,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     subscription = current_subscription(request.user)
     provider = registry.get(subscription.provider) if subscription else None
     url = provider.manage_url(request=request, user=request.user) if provider else None
@@ -114,16 +116,16 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def receipt(request: HttpRequest, public_id: str) -> HttpResponse:
+def receipt(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     found = get_object_or_404(Receipt.objects.select_related("user"), public_id=public_id, user=request.user)
     return render(request, "billing/receipt.html", {"receipt": found})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demo_pay(request: HttpRequest, token: str) -> HttpResponse:
+def demo_pay(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     provider = registry.get("demo")
-    if not provider.is_available():
+    if not isinstance(provider, DemoProvider) or not provider.is_available():
         raise Http404
     try:
         user_id, price_id = provider.read_token(token)
@@ -141,7 +143,7 @@ def demo_pay(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def order_return(request: HttpRequest, public_id: str) -> HttpResponse:
+def order_return(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     """Back from the provider's payment page: PayPal captures here; the order's state comes from the provider."""
     order = get_object_or_404(Order, public_id=public_id, user=request.user)
     if order.status == Order.Status.PENDING and order.provider:
@@ -160,9 +162,9 @@ def order_return(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def demo_order_pay(request: HttpRequest, token: str) -> HttpResponse:
+def demo_order_pay(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     provider = registry.get("demo")
-    if not provider.is_available():
+    if not isinstance(provider, DemoProvider) or not provider.is_available():
         raise Http404
     try:
         public_id = provider.read_order_token(token)

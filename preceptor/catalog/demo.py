@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from preceptor.catalog.demo_content import COURSES
 from preceptor.catalog.models import Course, Lesson, LessonFile, Module, Specialty
 from preceptor.catalog.services import lesson_create
-from preceptor.quizzes.models import Option, Question, Quiz
 
 MEDIA = Path(__file__).resolve().parent / "demo_media"
 
@@ -88,22 +87,5 @@ def demo_courses_create(*, teachers: list[Any]) -> list[Course]:
             lesson_file.file.save(f"{slug}.pdf", pdf, save=False)
         lesson_file.save()
 
-        quiz = Quiz.objects.create(
-            course=course,
-            kind=Quiz.Kind.POST_TEST,
-            title="Post-test",
-            slug="post-test",
-            pass_mark=70,
-            max_attempts=3,
-            cooldown_minutes=60,
-        )
-        for number, (kind, text, options, explanation) in enumerate(spec["questions"], 1):
-            question = Question.objects.create(
-                quiz=quiz, kind=kind, text=text, explanation=explanation, position=number
-            )
-            Option.objects.bulk_create(
-                Option(question=question, text=option_text, is_correct=correct, position=n)
-                for n, (option_text, correct) in enumerate(options, 1)
-            )
         created.append(course)
     return created

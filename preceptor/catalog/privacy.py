@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from preceptor.catalog.models import Course, Enrollment, LessonProgress
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 
 PERSONAL_DATA = [
     PersonalData(

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
+from preceptor.catalog import hooks
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
 
 Reason = Literal["member", "staff", "preview", "sign_in", "upgrade"]
@@ -26,8 +28,8 @@ def free_lesson_ids(lessons: list[Lesson]) -> set[int]:
     return {lesson.pk for lesson in lessons[: settings.TRIAL_FREE_LESSONS]}
 
 
-def can_open_everything(user: Any) -> Reason | None:
-    if not getattr(user, "is_authenticated", False):
+def can_open_everything(user: User | AnonymousUser) -> Reason | None:
+    if not user.is_authenticated:
         return None
     if user.is_staff:
         return "staff"
@@ -36,12 +38,14 @@ def can_open_everything(user: Any) -> Reason | None:
     return None
 
 
-def lesson_access(user: Any, lesson: Lesson, *, free_ids: set[int], everything: Reason | None) -> Access:
+def lesson_access(
+    user: User | AnonymousUser, lesson: Lesson, *, free_ids: set[int], everything: Reason | None
+) -> Access:
     """The one rule for opening a lesson, used by every view that shows or serves lesson content.
 
     ``everything`` is ``can_open_everything(user)``, looked up once per page by the caller.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Access(False, "sign_in")
     reason = everything
     if reason:
@@ -191,13 +195,13 @@ def course_content_forget(*slugs: str) -> None:
     cache.delete_many([_content_key(slug) for slug in slugs])
 
 
-def course_outline(*, slug: str, user: Any) -> Outline | None:
+def course_outline(*, slug: str, user: User | AnonymousUser) -> Outline | None:
     """A course as ``user`` sees it: modules and lessons, each with the viewer's access and progress.
 
     Queries: the member's progress and enrollment (the shared content comes from the cache). Unpublished
     courses exist only for staff, who preview them fresh. Modules without lessons are not shown.
     """
-    is_staff = getattr(user, "is_staff", False)
+    is_staff = user.is_staff
     content = course_content(slug=slug, fresh=is_staff)
     if content is None or not (content.course.is_published or is_staff):
         return None
@@ -209,15 +213,13 @@ def course_outline(*, slug: str, user: Any) -> Outline | None:
     free_ids = free_lesson_ids(ordered) if course.kind == Course.Kind.COURSE else set()
     progress: dict[int, LessonProgress] = {}
     enrollment = None
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)}
         enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values("last_lesson_id").first()
     everything = can_open_everything(user)
-    if everything is None and course.kind == Course.Kind.RECORDING and getattr(user, "is_authenticated", False):
-        from preceptor.classes.selectors import registered_for_recording
-
-        if registered_for_recording(user=user, course_id=course.pk):
-            everything = "member"
+    recorded = course.kind == Course.Kind.RECORDING
+    if everything is None and recorded and user.is_authenticated and any(hooks.recording_access.call(user, course.pk)):
+        everything = "member"
     items = {
         lesson.pk: OutlineLesson(
             lesson, lesson_access(user, lesson, free_ids=free_ids, everything=everything), progress.get(lesson.pk)
@@ -233,7 +235,7 @@ def course_outline(*, slug: str, user: Any) -> Outline | None:
     )
 
 
-def continue_learning(*, user: Any, limit: int = 4) -> list[Enrollment]:
+def continue_learning(*, user: User, limit: int = 4) -> list[Enrollment]:
     """The member's most recently used courses, each with the lesson they last opened."""
     return list(
         Enrollment.objects.filter(user=user, course__is_published=True)

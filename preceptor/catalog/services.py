@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress, Module
 
 
@@ -26,7 +27,7 @@ MAX_PLAYBACK_RATE = 2.5  # watched time may grow at most this fast against the c
 REPORT_SLACK_SECONDS = 5.0
 
 
-def lesson_open(*, user: Any, lesson: Lesson, now: datetime | None = None) -> None:
+def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> None:
     """Remember the lesson as the member's place in the course ("continue where you left off").
 
     One UPDATE in the usual case; the first visit creates the enrollment.
@@ -40,7 +41,7 @@ def lesson_open(*, user: Any, lesson: Lesson, now: datetime | None = None) -> No
             Enrollment.objects.create(user=user, course_id=lesson.course_id, last_lesson=lesson, last_activity_at=now)
 
 
-def _course_completion_update(*, user: Any, course: Course, now: datetime) -> bool:
+def _course_completion_update(*, user: User, course: Course, now: datetime) -> bool:
     total = Lesson.objects.filter(course=course).count()
     done = LessonProgress.objects.filter(user=user, lesson__course=course, completed_at__isnull=False).count()
     complete = total > 0 and done >= total
@@ -51,7 +52,7 @@ def _course_completion_update(*, user: Any, course: Course, now: datetime) -> bo
 
 @transaction.atomic
 def progress_record(
-    *, user: Any, lesson: Lesson, position: float, watched_delta: float, now: datetime | None = None
+    *, user: User, lesson: Lesson, position: float, watched_delta: float, now: datetime | None = None
 ) -> LessonProgress:
     """Store where the member is in a video and how much of it they have watched.
 
@@ -83,9 +84,11 @@ def progress_record(
 
 
 @transaction.atomic
-def lesson_complete(*, user: Any, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
-    """A reading or handout marked as done by the member."""
+def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
+    """A reading or handout marked as done by the member; it is also their place in the course (without
+    JavaScript the page cannot report the lesson as opened)."""
     now = now or timezone.now()
+    lesson_open(user=user, lesson=lesson, now=now)
     progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     if progress.completed_at is None:
         progress.completed_at = now

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from preceptor.catalog import hooks
 from preceptor.catalog.forms import CourseSearchForm, ProgressForm
 from preceptor.catalog.models import Lesson, LessonFile
-from preceptor.catalog.selectors import Outline, course_list, course_outline
+from preceptor.catalog.selectors import Outline, OutlineLesson, course_list, course_outline
 from preceptor.catalog.services import download_count, lesson_complete, lesson_open, progress_record
-from preceptor.cme.selectors import is_accredited_content, published_activity, statements
-from preceptor.core.http import ranged_file_response
-from preceptor.quizzes.selectors import quizzes_for_course
+from preceptor.core.hooks import panels
+from preceptor.core.http import AuthenticatedHttpRequest, ranged_file_response
 
 
 @require_GET
@@ -35,21 +36,12 @@ def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
 @require_GET
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
-    quizzes = quizzes_for_course(course=outline.course, user=request.user)
-    activity = published_activity(course_id=outline.course.pk)
-    if activity:
-        activity.course = outline.course  # already loaded: no query for the title
-    context = {
-        "outline": outline,
-        "quizzes": quizzes,
-        "activity": activity,
-        "statements": statements(activity) if activity else None,
-        "accredited_content": bool(activity and activity.accredited),
-    }
+    shown = panels(hooks.course_panels.call(outline.course, request.user))
+    context = {"outline": outline, "panels": shown, "accredited_content": any(p.ad_free for p in shown)}
     return render(request, "catalog/course_detail.html", context)
 
 
-def _lesson_in(outline: Outline, lesson_slug: str):
+def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
     for item in outline.lessons:
         if item.lesson.slug == lesson_slug:
             return item
@@ -67,17 +59,17 @@ def lesson_detail(request: HttpRequest, slug: str, lesson: str) -> HttpResponse:
         "lesson": item.lesson,
         "previous": previous,
         "next": following,
-        "accredited_content": is_accredited_content(outline.course.pk),
+        "accredited_content": any(hooks.course_is_ad_free.call(outline.course.pk)),
     }
     if not item.access.allowed:
         return render(request, "catalog/lesson_locked.html", context)
-    lesson_open(user=request.user, lesson=item.lesson)
+    # Nothing is recorded here: the page's script POSTs to ``lesson_opened`` (a GET must change nothing).
     response = render(request, "catalog/lesson_detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _open_lesson_or_404(request: HttpRequest, slug: str, lesson: str):
+def _open_lesson_or_404(request: HttpRequest, slug: str, lesson: str) -> tuple[Outline, OutlineLesson]:
     """The lesson if the member may open it; 404 otherwise (media and files never explain themselves)."""
     outline = _outline_or_404(request, slug)
     item = _lesson_in(outline, lesson)
@@ -88,7 +80,17 @@ def _open_lesson_or_404(request: HttpRequest, slug: str, lesson: str):
 
 @login_required
 @require_POST
-def lesson_progress(request: HttpRequest, slug: str, lesson: str) -> JsonResponse:
+def lesson_opened(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> HttpResponse:
+    """The lesson page's script says the member opened the lesson: it becomes their place in the course
+    ("continue where you left off") and starts the clock that video progress reports are measured against."""
+    _outline, item = _open_lesson_or_404(request, slug, lesson)
+    lesson_open(user=request.user, lesson=item.lesson)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def lesson_progress(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> JsonResponse:
     _outline, item = _open_lesson_or_404(request, slug, lesson)
     if item.lesson.kind != Lesson.Kind.VIDEO:
         return JsonResponse({"error": "not a video lesson"}, status=400)
@@ -112,7 +114,7 @@ def lesson_progress(request: HttpRequest, slug: str, lesson: str) -> JsonRespons
 
 @login_required
 @require_POST
-def lesson_mark_complete(request: HttpRequest, slug: str, lesson: str) -> HttpResponse:
+def lesson_mark_complete(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> HttpResponse:
     outline, item = _open_lesson_or_404(request, slug, lesson)
     lesson_complete(user=request.user, lesson=item.lesson)
     _previous, following = outline.neighbours(item.lesson)
@@ -122,7 +124,7 @@ def lesson_mark_complete(request: HttpRequest, slug: str, lesson: str) -> HttpRe
 
 
 @require_GET
-def lesson_media(request: HttpRequest, slug: str, lesson: str, kind: str) -> HttpResponse:
+def lesson_media(request: HttpRequest, slug: str, lesson: str, kind: str) -> HttpResponseBase:
     _outline, item = _open_lesson_or_404(request, slug, lesson)
     field = {"video": item.lesson.video, "captions": item.lesson.captions}.get(kind)
     if not field:
@@ -132,7 +134,7 @@ def lesson_media(request: HttpRequest, slug: str, lesson: str, kind: str) -> Htt
 
 
 @require_GET
-def lesson_file(request: HttpRequest, slug: str, lesson: str, file_id: int) -> HttpResponse:
+def lesson_file(request: HttpRequest, slug: str, lesson: str, file_id: int) -> HttpResponseBase:
     _outline, item = _open_lesson_or_404(request, slug, lesson)
     handout = get_object_or_404(LessonFile, pk=file_id, lesson=item.lesson)
     download_count(file=handout)

@@ -5,3 +5,9 @@ class ClassesConfig(AppConfig):
     name = "preceptor.classes"
     label = "classes"
     verbose_name = "Classes"
+
+    def ready(self) -> None:
+        from preceptor.catalog import hooks
+        from preceptor.classes import selectors
+
+        hooks.recording_access.register(selectors.recording_access)

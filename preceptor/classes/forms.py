@@ -12,9 +12,11 @@ class BuyForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = providers
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ChoiceField)  # the copy of ``provider`` above; ``fields`` holds plain Fields
+        field.choices = providers
         if len(providers) == 1:
-            self.fields["provider"].initial = providers[0][0]
+            field.initial = providers[0][0]
 
 
 class TermsForm(forms.Form):

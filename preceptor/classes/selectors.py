@@ -1,22 +1,38 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.classes.models import LiveClass, Registration, Teacher
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def registered_for_recording(*, user: Any, course_id: int) -> bool:
+
+class Seats(TypedDict):
+    """What ``classes_published`` adds to each class: its registered (seated) members."""
+
+    taken: int
+
+
+def registered_for_recording(*, user: User, course_id: int) -> bool:
     """Registrants of a class open its recording (Pro members open every recording anyway)."""
     return Registration.objects.filter(
         user=user, live_class__recording_id=course_id, status=Registration.Status.REGISTERED
     ).exists()
 
 
-def classes_published() -> QuerySet[LiveClass]:
+def recording_access(user: User, course_id: int) -> bool:
+    """Registered on ``catalog.hooks.recording_access``."""
+    return registered_for_recording(user=user, course_id=course_id)
+
+
+def classes_published() -> QuerySet[WithAnnotations[LiveClass, Seats]]:
     return (
         LiveClass.objects.filter(is_published=True)
         .prefetch_related("teachers")
@@ -33,8 +49,8 @@ def recorded_classes() -> QuerySet[LiveClass]:
     return classes_published().filter(recording__isnull=False, recording__is_published=True).order_by("-starts_at")
 
 
-def registration_for(user: Any, live_class: LiveClass) -> Registration | None:
-    if not getattr(user, "is_authenticated", False):
+def registration_for(user: User | AnonymousUser, live_class: LiveClass) -> Registration | None:
+    if not user.is_authenticated:
         return None
     return Registration.objects.filter(user=user, live_class=live_class).first()
 

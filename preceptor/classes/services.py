@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.files import File
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from preceptor.accounts.models import User
 from preceptor.billing.selectors import has_bought, membership_for
 from preceptor.catalog.models import Course, Module
 from preceptor.catalog.services import lesson_create
@@ -23,19 +23,20 @@ from preceptor.core.http import absolute_url
 from preceptor.core.services import audit_event_record
 from preceptor.mail.services import marketing_send
 from preceptor.privacy.models import Disclosure
+from preceptor.privacy.services import disclosures_record
 
 
 class SignupRefused(Exception):
     pass
 
 
-def may_attend(user: Any, live_class: LiveClass) -> bool:
+def may_attend(user: User, live_class: LiveClass) -> bool:
     """Included in Pro; otherwise bought singly (and paid)."""
     return membership_for(user).is_pro or user.is_staff or has_bought(user, live_class.item)
 
 
 @transaction.atomic
-def signup(*, user: Any, live_class: LiveClass, now: datetime | None = None) -> Registration:
+def signup(*, user: User, live_class: LiveClass, now: datetime | None = None) -> Registration:
     """A seat if one is free, else a place on the waitlist. The class row is locked while seats are counted,
     so two members asking for the last seat at once get one seat and one waitlist place."""
     now = now or timezone.now()
@@ -180,7 +181,7 @@ def leave(*, registration: Registration, now: datetime | None = None) -> None:
 
 
 @transaction.atomic
-def end(*, live_class: LiveClass, actor: Any, now: datetime | None = None) -> None:
+def end(*, live_class: LiveClass, actor: User, now: datetime | None = None) -> None:
     """End the class: BBB's meeting is ended and everyone still in it is recorded as having left now."""
     now = now or timezone.now()
     if bbb.configured():
@@ -191,15 +192,33 @@ def end(*, live_class: LiveClass, actor: Any, now: datetime | None = None) -> No
     audit_event_record(action="classes.ended", actor=actor, target=live_class)
 
 
-def teacher_ensure(user: Any) -> Teacher | None:
-    """A member with the teacher role gets their teacher page on first visit to the dashboard."""
+def teacher_for(user: User) -> Teacher | None:
+    """A teacher-role member's teacher page: their stored one, or until it is stored (``teacher_ensure``) an
+    unsaved one named after them at their profile handle, so that pages show it without writing anything."""
     if not user.is_teacher:
         return None
-    profile = getattr(user, "profile", None)
-    slug = profile.handle if profile else f"teacher-{user.pk}"
-    teacher, _created = Teacher.objects.get_or_create(
-        user=user, defaults={"slug": slug, "display_name": user.full_name}
-    )
+    teacher = Teacher.objects.filter(user=user).first()
+    if teacher is None:
+        profile = getattr(user, "profile", None)
+        slug = profile.handle if profile else f"teacher-{user.pk}"
+        teacher = Teacher(user=user, slug=slug, display_name=user.full_name)
+    return teacher
+
+
+def teacher_at(handle: str) -> Teacher | None:
+    """The unsaved teacher page (``teacher_for``) of the teacher-role member with this profile handle."""
+    user = User.objects.filter(is_teacher=True, is_active=True, profile__handle=handle).first()
+    teacher = teacher_for(user) if user else None
+    return teacher if teacher is not None and teacher.pk is None else None
+
+
+def teacher_ensure(user: User) -> Teacher | None:
+    """The teacher page stored, on the teacher's first POST (accepting the terms) if staff have not made it."""
+    teacher = teacher_for(user)
+    if teacher is not None and teacher.pk is None:
+        teacher, _created = Teacher.objects.get_or_create(
+            user=user, defaults={"slug": teacher.slug, "display_name": teacher.display_name}
+        )
     return teacher
 
 
@@ -210,12 +229,12 @@ def current_terms() -> TeacherTerms | None:
     return TeacherTerms.objects.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
 
 
-def has_accepted_current_terms(user: Any) -> bool:
+def has_accepted_current_terms(user: User) -> bool:
     terms = current_terms()
     return terms is not None and TermsAcceptance.objects.filter(user=user, terms=terms).exists()
 
 
-def terms_accept(*, user: Any, terms: TeacherTerms, now: datetime | None = None) -> TermsAcceptance:
+def terms_accept(*, user: User, terms: TeacherTerms, now: datetime | None = None) -> TermsAcceptance:
     acceptance = TermsAcceptance.objects.filter(user=user, terms=terms).first()
     if acceptance:
         return acceptance
@@ -244,18 +263,15 @@ def roster(
         .select_related("user")
         .prefetch_related("attendances")
     )
-    Disclosure.objects.bulk_create(
-        Disclosure(
-            user=r.user,
-            recipient=f"{teacher.display_name} (teacher of “{live_class.title}”)",
-            recipient_role=Disclosure.Role.CONTROLLER,
-            data_categories=ROSTER_FIELDS,
-            purpose="Teaching the class you signed up for",
-            legal_basis="Contract (GDPR art. 6(1)(b)); the teacher agreed not to misuse it",
-            channel=channel,
-            occurred_at=now,
-        )
-        for r in registrations
+    disclosures_record(
+        users=[r.user for r in registrations],
+        recipient=f"{teacher.display_name} (teacher of “{live_class.title}”)",
+        recipient_role=Disclosure.Role.CONTROLLER,
+        data_categories=ROSTER_FIELDS,
+        purpose="Teaching the class you signed up for",
+        legal_basis="Contract (GDPR art. 6(1)(b)); the teacher agreed not to misuse it",
+        channel=channel,
+        occurred_at=now,
     )
     return [
         {"name": r.user.full_name, "email": r.user.email, "minutes": str(r.minutes_attended)} for r in registrations

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,24 +15,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import ProviderError
 from preceptor.billing.services import order_checkout_start, order_create, order_return_key
-from preceptor.classes import bbb, services
+from preceptor.classes import bbb, hooks, services
 from preceptor.classes.forms import BuyForm, RecordingForm, TermsForm
 from preceptor.classes.ics import class_ics
 from preceptor.classes.models import LiveClass, Registration, Teacher
 from preceptor.classes.selectors import (
+    Seats,
     classes_published,
     recorded_classes,
     registration_for,
     taught_by,
     upcoming_classes,
 )
-from preceptor.cme.selectors import published_activity, statements
-from preceptor.core.http import absolute_url
+from preceptor.core.hooks import panels
+from preceptor.core.http import AuthenticatedHttpRequest, absolute_url
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
 
-def _class_or_404(slug: str) -> LiveClass:
+def _class_or_404(slug: str) -> WithAnnotations[LiveClass, Seats]:
     return get_object_or_404(classes_published(), slug=slug)
 
 
@@ -52,13 +57,10 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
     registration = registration_for(request.user, live_class)
     now = timezone.now()
     user = request.user
-    activity = published_activity(live_class_id=live_class.pk)
-    if activity:
-        activity.live_class = live_class
+    shown = panels(hooks.class_panels.call(live_class, user))
     context = {
-        "activity": activity,
-        "statements": statements(activity) if activity else None,
-        "accredited_content": bool(activity and activity.accredited),
+        "panels": shown,
+        "accredited_content": any(p.ad_free for p in shown),
         "live_class": live_class,
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),
@@ -73,7 +75,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def signup_view(request: HttpRequest, slug: str) -> HttpResponse:
+def signup_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     live_class = _class_or_404(slug)
     try:
         registration = services.signup(user=request.user, live_class=live_class)
@@ -89,7 +91,7 @@ def signup_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
+def cancel_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     live_class = _class_or_404(slug)
     registration = registration_for(request.user, live_class)
     if registration is None or registration.status == Registration.Status.CANCELLED:
@@ -101,7 +103,7 @@ def cancel_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def buy_view(request: HttpRequest, slug: str) -> HttpResponse:
+def buy_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     live_class = _class_or_404(slug)
     if live_class.price_amount is None:
         raise Http404
@@ -139,7 +141,7 @@ def ics_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_view(request: HttpRequest, slug: str) -> HttpResponse:
+def join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     live_class = _class_or_404(slug)
     registration = registration_for(request.user, live_class)
     if registration is None or registration.status != Registration.Status.REGISTERED:
@@ -161,10 +163,13 @@ def join_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def left_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """Where the meeting sends members when they leave: their leaving time is recorded."""
+@require_http_methods(["GET", "POST"])
+def left_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Where the meeting sends members when they leave (its logout URL, a GET): the page posts back at once
+    (by script, or the member's click), and the POST records the leaving time. A GET changes nothing."""
     live_class = _class_or_404(slug)
+    if request.method == "GET":
+        return render(request, "classes/left.html", {"live_class": live_class})
     registration = registration_for(request.user, live_class)
     if registration is not None:
         services.leave(registration=registration)
@@ -174,16 +179,18 @@ def left_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
-    teacher = get_object_or_404(Teacher.objects.select_related("user"), slug=slug)
-    classes = classes_published().filter(teachers=teacher).order_by("-starts_at")
+    teacher = Teacher.objects.select_related("user").filter(slug=slug).first() or services.teacher_at(slug)
+    if teacher is None:
+        raise Http404
+    classes = classes_published().filter(teachers=teacher).order_by("-starts_at") if teacher.pk else []
     return render(request, "classes/teacher.html", {"teacher": teacher, "classes": classes})
 
 
 # --- teachers -------------------------------------------------------------------------------------------
 
 
-def _teacher_or_404(request: HttpRequest) -> Teacher:
-    teacher = services.teacher_ensure(request.user)
+def _teacher_or_404(request: AuthenticatedHttpRequest) -> Teacher:
+    teacher = services.teacher_for(request.user)  # not stored on a GET: unsaved until the teacher first POSTs
     if teacher is None:
         raise Http404
     return teacher
@@ -191,14 +198,14 @@ def _teacher_or_404(request: HttpRequest) -> Teacher:
 
 @login_required
 @require_GET
-def teach_view(request: HttpRequest) -> HttpResponse:
+def teach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     teacher = _teacher_or_404(request)
     return render(
         request,
         "classes/teach.html",
         {
             "teacher": teacher,
-            "classes": taught_by(teacher),
+            "classes": taught_by(teacher) if teacher.pk else [],
             "accepted": services.has_accepted_current_terms(request.user),
             "terms": services.current_terms(),
             "now": timezone.now(),
@@ -208,13 +215,14 @@ def teach_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def terms_view(request: HttpRequest) -> HttpResponse:
+def terms_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _teacher_or_404(request)
     terms = services.current_terms()
     if terms is None:
         raise Http404
     form = TermsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        services.teacher_ensure(request.user)
         services.terms_accept(user=request.user, terms=terms)
         messages.success(request, _("Thank you. Your rosters are now available."))
         return redirect("classes:teach")
@@ -222,15 +230,17 @@ def terms_view(request: HttpRequest) -> HttpResponse:
     return render(request, "classes/terms.html", {"terms": terms, "form": form, "accepted": accepted})
 
 
-def _taught_class(request: HttpRequest, slug: str) -> tuple[Teacher, LiveClass]:
+def _taught_class(request: AuthenticatedHttpRequest, slug: str) -> tuple[Teacher, LiveClass]:
     teacher = _teacher_or_404(request)
+    if teacher.pk is None:  # no class can be taught by a teacher page that is not stored yet
+        raise Http404
     live_class = get_object_or_404(LiveClass, slug=slug, teachers=teacher)
     return teacher, live_class
 
 
 @login_required
 @require_GET
-def roster_view(request: HttpRequest, slug: str) -> HttpResponse:
+def roster_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     teacher, live_class = _taught_class(request, slug)
     if not services.has_accepted_current_terms(request.user):
         messages.info(request, _("Please accept the teacher terms before you see any member's details."))
@@ -250,7 +260,7 @@ def roster_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def teacher_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+def teacher_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     teacher, live_class = _taught_class(request, slug)
     try:
         url = services.teacher_join_url(teacher=teacher, live_class=live_class)
@@ -263,7 +273,7 @@ def teacher_join_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_view(request: HttpRequest, slug: str) -> HttpResponse:
+def end_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     _teacher, live_class = _taught_class(request, slug)
     try:
         services.end(live_class=live_class, actor=request.user)
@@ -277,7 +287,7 @@ def end_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def recording_view(request: HttpRequest, slug: str) -> HttpResponse:
+def recording_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Staff publish a class's recording: it becomes its own course for registrants and Pro members."""
     live_class = get_object_or_404(LiveClass, slug=slug)
     if live_class.recording_id:

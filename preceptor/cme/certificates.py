@@ -1,5 +1,5 @@
 """Certificate and transcript PDFs (ReportLab). A certificate is drawn from its claim alone, so rendering it
-again gives the same certificate with the same id (requirement 17)."""
+again gives the same certificate with the same id (requirement 17; numbers as in docs/requirements.md)."""
 
 from __future__ import annotations
 

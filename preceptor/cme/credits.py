@@ -1,4 +1,4 @@
-"""Credit arithmetic and the accreditation statements (../shared/spec/cme.md, requirements 1, 2, 12, 13, 15, 34).
+"""Credit arithmetic and the accreditation statements (docs/requirements.md, CME requirements 1, 2, 12, 13, 15, 34).
 
 Every credit amount is a Decimal in quarter steps: 60 minutes = 1 credit, rounded to the nearest quarter
 hour, half up.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -8,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from preceptor.cme.credits import format_credits, validate_credit
+from preceptor.cme.eligibility import ActivityTerms, amount_refusal
 from preceptor.cme.models import Activity, Board, EvaluationQuestion, LearnerIdentity
 from preceptor.cme.reports import KINDS
 
@@ -30,15 +32,21 @@ def npi_is_valid(npi: str) -> bool:
     return total % 10 == 0
 
 
+def question_key(question: EvaluationQuestion) -> str:
+    """How an answer refers to its question: the question's id, or ``d<position>`` for a default item that is
+    not stored yet (``evaluation_submit`` stores it with the first submission)."""
+    return str(question.pk) if question.pk is not None else f"d{question.position}"
+
+
 class EvaluationForm(forms.Form):
-    """Built from the activity's evaluation questions."""
+    """Built from the activity's evaluation questions (stored, or the unsaved defaults)."""
 
     def __init__(self, *args: Any, questions: list[EvaluationQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
         Kind = EvaluationQuestion.Kind
         for q in questions:
-            name = f"q{q.pk}"
+            name = f"q{question_key(q)}"
             if q.kind in (Kind.OBJECTIVE, Kind.RATING):
                 self.fields[name] = forms.ChoiceField(
                     label=q.text,
@@ -63,24 +71,25 @@ class EvaluationForm(forms.Form):
                 )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for q in self.questions:
+            name = f"q{question_key(q)}"
             bias = q.kind == EvaluationQuestion.Kind.YES_NO_COMMENT and q.topic == "bias"
-            if bias and cleaned.get(f"q{q.pk}") == "yes" and not cleaned.get(f"q{q.pk}_comment", "").strip():
-                self.add_error(f"q{q.pk}_comment", _("Tell us where you saw bias, so that it can be corrected."))
+            if bias and cleaned.get(name) == "yes" and not cleaned.get(f"{name}_comment", "").strip():
+                self.add_error(f"{name}_comment", _("Tell us where you saw bias, so that it can be corrected."))
         return cleaned
 
     def answers(self) -> dict[str, dict[str, Any]]:
         data = self.cleaned_data
-        return {
-            str(q.pk): {
-                "question": q.text,
-                "topic": q.topic,
-                "value": data.get(f"q{q.pk}", ""),
-                **({"comment": data.get(f"q{q.pk}_comment", "")} if f"q{q.pk}_comment" in data else {}),
-            }
-            for q in self.questions
-        }
+        answers = {}
+        for q in self.questions:
+            key = question_key(q)
+            answer = {"question": q.text, "topic": q.topic, "value": data.get(f"q{key}", "")}
+            if f"q{key}_comment" in data:
+                answer["comment"] = data[f"q{key}_comment"]
+            answers[key] = answer
+        return answers
 
 
 class CreditField(forms.DecimalField):
@@ -106,12 +115,10 @@ class ClaimForm(forms.Form):
         self.fields["credits"].widget.attrs["max"] = str(activity.max_credits)
 
     def clean_credits(self) -> Decimal:
-        credits = self.cleaned_data["credits"]
-        if credits > self.activity.max_credits:
-            raise forms.ValidationError(
-                _("You can claim at most %(max)s credits for this activity.")
-                % {"max": format_credits(self.activity.max_credits)}
-            )
+        credits: Decimal = self.cleaned_data["credits"]
+        refusal = amount_refusal(ActivityTerms.of(self.activity), credits)  # attendance: checked on claiming
+        if refusal is not None:
+            raise refusal.error()
         return credits
 
 
@@ -173,7 +180,7 @@ class IdentityForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a four-digit year."))
         return year
 
-    def _pairs(self, field: str, check, message: str) -> list[tuple[str, str]]:
+    def _pairs(self, field: str, check: Callable[[str], object], message: str) -> list[tuple[str, str]]:
         pairs = []
         for line in self.cleaned_data.get(field, "").splitlines():
             parts = line.split(None, 1)
@@ -185,7 +192,8 @@ class IdentityForm(forms.ModelForm):
         return pairs
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         month, day = cleaned.get("birth_month"), cleaned.get("birth_day")
         if month and day:
             import calendar
@@ -193,10 +201,10 @@ class IdentityForm(forms.ModelForm):
             if day > calendar.monthrange(cleaned.get("birth_year") or 2000, month)[1]:
                 self.add_error("birth_day", _("That month has no such day."))
         licences = self._pairs(
-            "licences_text", STATE.match, _("“%(line)s”: write a 2-letter state code and the number.")
+            "licences_text", STATE.match, str(_("“%(line)s”: write a 2-letter state code and the number."))
         )
         boards = self._pairs(
-            "boards_text", lambda b: b in Board.values, _("“%(line)s”: write a board (ABIM, ABP, …) and the id.")
+            "boards_text", lambda b: b in Board.values, str(_("“%(line)s”: write a board (ABIM, ABP, …) and the id."))
         )
         self.instance.licences = [{"state": s, "number": n} for s, n in licences]
         self.instance.board_ids = [{"board": b, "id": i} for b, i in boards]
@@ -215,7 +223,8 @@ class RangeForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError(_("The start must not be after the end."))
         return cleaned

@@ -1,11 +1,12 @@
 """CME: accreditation per activity, evaluations, credit claims (each with its certificate), PARS identity and
-what was reported to PARS. Rules: ../shared/spec/cme.md (requirement numbers in comments)."""
+what was reported to PARS. Rules: docs/requirements.md (CME requirement numbers in comments)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,11 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from preceptor.catalog.models import Course
 from preceptor.cme.credits import validate_credit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from preceptor.classes.models import LiveClass
+
 provider_id_validator = RegexValidator(r"^\d{7}$", _("The ACCME provider id has 7 digits (keep leading zeros)."))
 activity_id_validator = RegexValidator(r"^\d{9}$", _("The ACCME activity id has 9 digits."))
 
 
-def _credit_field(verbose_name: str, **kwargs) -> models.DecimalField:
+def _credit_field(verbose_name: StrOrPromise, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=5, decimal_places=2, validators=[validate_credit], **kwargs)
 
 
@@ -173,16 +179,23 @@ class Activity(models.Model):
         return reverse("cme:claim", args=[self.pk])
 
     @property
+    def _accredited_class(self) -> LiveClass:
+        """The live class of an activity that accredits no course (a check constraint allows exactly one)."""
+        if self.live_class is None:  # an unsaved, incomplete activity: a missing attribute, as it always was
+            raise AttributeError("The activity accredits neither a course nor a live class.")
+        return self.live_class
+
+    @property
     def title(self) -> str:
-        return self.course.title if self.course_id else self.live_class.title
+        return self.course.title if self.course is not None else self._accredited_class.title
 
     @property
     def url(self) -> str:
-        return self.course.get_absolute_url() if self.course_id else self.live_class.get_absolute_url()
+        return self.course.get_absolute_url() if self.course is not None else self._accredited_class.get_absolute_url()
 
     @property
     def description(self) -> str:
-        return self.course.summary if self.course_id else self.live_class.description[:300]
+        return self.course.summary if self.course is not None else self._accredited_class.description[:300]
 
     @property
     def module_id(self) -> str:
@@ -210,7 +223,7 @@ class Activity(models.Model):
         return self.ama_max_credits or self.eaccme_credits or Decimal("0")
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.release_date and self.expiration_date:
             if self.expiration_date <= self.release_date:
                 errors["expiration_date"] = _("The expiration date must be after the release date.")
@@ -260,7 +273,9 @@ class Activity(models.Model):
         disclosed = {d.user_id for d in disclosures if d.user_id and d.is_complete}
         missing = [d.full_name for d in disclosures if not d.is_complete]
         teachers = (
-            list(self.course.teachers.all()) if self.course_id else [t.user for t in self.live_class.teachers.all()]
+            list(self.course.teachers.all())
+            if self.course is not None
+            else [t.user for t in self._accredited_class.teachers.all()]
         )
         missing += [t.full_name for t in teachers if t.pk not in disclosed]
         if not disclosures and not missing:

@@ -1,4 +1,4 @@
-"""ACCME PARS learner-completion export (requirements 21–28).
+"""ACCME PARS learner-completion export (docs/requirements.md, CME requirements 21–28).
 
 Records are never edited in PARS: the exporter compares what each claim should look like in PARS with what
 was last sent for it (``ParsRecord``) and emits only the difference — ``add`` for a new completion, ``delete``
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from preceptor.cme.models import Activity, Claim, CreditType, LearnerIdentity, ParsRecord
 from preceptor.privacy.models import Disclosure
+from preceptor.privacy.services import disclosures_record
 
 REPORTING_ZONE = ZoneInfo("America/Chicago")  # PARS assumes US Central time (requirement 26)
 CHUNK = 2000
@@ -203,6 +204,7 @@ def changes(year: int, summary: ExportSummary) -> Iterator[Change]:
         new_fingerprint = fingerprint(record) if record else ""
         sent = claim.last_action == ParsRecord.Action.ADD
         if sent and new_fingerprint != claim.last_fingerprint:
+            assert claim.last_record_id is not None  # read from the same record as ``last_action``
             old = ParsRecord.objects.only("record", "fingerprint").get(pk=claim.last_record_id)
             yield Change(claim.pk, claim.user_id, ParsRecord.Action.DELETE, old.record, old.fingerprint)
         if record and (not sent or new_fingerprint != claim.last_fingerprint):
@@ -337,20 +339,15 @@ def _records_insert(rows: list[tuple]) -> None:
 
 
 def _disclose(summary: ExportSummary, now: datetime, batch: str) -> None:
-    learners = sorted(summary.learners)
-    for i in range(0, len(learners), CHUNK):
-        Disclosure.objects.bulk_create(
-            Disclosure(
-                user_id=user_id,
-                recipient="ACCME (PARS), reported by the accredited provider",
-                recipient_role=Disclosure.Role.CONTROLLER,
-                data_categories="Name, date of birth, NPI or licence or board id, activity, completion date, credits",
-                purpose=f"Reporting your {summary.year} CME completions to the ACCME and your boards",
-                legal_basis="Your explicit consent (GDPR art. 6(1)(a), 49(1)(a))",
-                transfer_country="United States",
-                safeguard="Explicit consent",
-                channel=f"PARS learner file {batch}",
-                occurred_at=now,
-            )
-            for user_id in learners[i : i + CHUNK]
-        )
+    disclosures_record(
+        users=sorted(summary.learners),
+        recipient="ACCME (PARS), reported by the accredited provider",
+        recipient_role=Disclosure.Role.CONTROLLER,
+        data_categories="Name, date of birth, NPI or licence or board id, activity, completion date, credits",
+        purpose=f"Reporting your {summary.year} CME completions to the ACCME and your boards",
+        legal_basis="Your explicit consent (GDPR art. 6(1)(a), 49(1)(a))",
+        transfer_country="United States",
+        safeguard="Explicit consent",
+        channel=f"PARS learner file {batch}",
+        occurred_at=now,
+    )

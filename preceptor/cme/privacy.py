@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from preceptor.cme.models import (
@@ -10,7 +11,7 @@ from preceptor.cme.models import (
     ParsRecord,
     RequirementStatus,
 )
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 
 CME_RETENTION = "6 years after completion (CME records), then deleted."
 CME_BASIS = "Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))"
@@ -109,7 +110,7 @@ def export_user(user: Any) -> dict[str, Any]:
 
 
 def erase_user(user: Any) -> list[str]:
-    """CME records stay 6 years (requirement 18) but no longer name the member: the certificate shows
+    """CME records stay 6 years (docs/requirements.md#cme-18) but no longer name the member: the certificate shows
     "Erased member", and what was sent to PARS keeps its ids with the names and identifiers removed."""
     identity = LearnerIdentity.objects.filter(user=user).first()
     names = {user.full_name, user.email}
@@ -145,3 +146,10 @@ def _scrub_text(value: Any, names: set[str]) -> Any:
         for name in sorted(names, key=len, reverse=True):
             value = value.replace(name, ERASED)
     return value
+
+
+def purge(now: datetime) -> dict[str, int]:
+    """CME records 6 years after completion (claims, PARS records, and what no kept claim rests on)."""
+    from preceptor.cme.services import cme_retention
+
+    return cme_retention(now=now)

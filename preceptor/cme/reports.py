@@ -1,6 +1,6 @@
 """Reports to the accreditors (issue 7, item 6): the joint provider receives each learner's evaluation, quiz
 score and credits for AMA credit; the EACCME® receives the ECMEC® claims. Each member included gets a
-Disclosure row naming the recipient. Also the per-activity figures (requirements 29, 30)."""
+Disclosure row naming the recipient. Also the per-activity figures (docs/requirements.md, CME requirements 29, 30)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from preceptor.cme.models import Activity, Claim, CreditType, EvaluationResponse, OutcomeMeasure
 from preceptor.privacy.models import Disclosure
+from preceptor.privacy.services import disclosures_record
 
 EACCME_RECIPIENT = "EACCME® (European Union of Medical Specialists)"
 
@@ -98,13 +100,16 @@ def activity_rows(year: int) -> list[dict[str, Any]]:
             everyone=Count("user", distinct=True),
         )
         live = a.format == Activity.Format.LIVE
+        starts_on = a.live_starts_on if live else a.release_date
+        ends_on = (a.live_ends_on or a.live_starts_on) if live else a.expiration_date
+        assert starts_on is not None and ends_on is not None  # Activity.clean: a live activity has its date
         rows.append(
             {
                 "activity_id": a.accme_activity_id,
                 "title": a.title,
                 "format": "Live" if live else "Enduring Material",
-                "start_date": (a.live_starts_on if live else a.release_date).isoformat(),
-                "end_date": ((a.live_ends_on or a.live_starts_on) if live else a.expiration_date).isoformat(),
+                "start_date": starts_on.isoformat(),
+                "end_date": ends_on.isoformat(),
                 "delivery_method": a.get_delivery_display(),
                 "ama_credits": f"{a.ama_max_credits:.2f}" if a.ama_max_credits else "",
                 "description": a.description,
@@ -137,28 +142,30 @@ def disclose_report(kind: str, start: date, end: date, *, now: datetime | None =
     """A Disclosure row for each member in a learner report that is sent out; returns how many."""
     now = now or timezone.now()
     claims = _claims(kind, start, end)
+    members: dict[str, set[int]] = {}  # recipient -> members sent to it (joint providers differ by activity)
+    for c in claims:
+        recipient = EACCME_RECIPIENT if kind == "eaccme" else f"{c.activity.accredited_provider.name} (joint provider)"
+        members.setdefault(recipient, set()).add(c.user_id)
     if kind == "eaccme":
-        recipients = {(c.user_id, EACCME_RECIPIENT) for c in claims}
         data = "Name, profession, activity, completion date, European CME credits"
     else:
-        recipients = {(c.user_id, f"{c.activity.accredited_provider.name} (joint provider)") for c in claims}
         data = "Name, e-mail, profession, activity, completion date, quiz score, evaluation, credits"
-    Disclosure.objects.bulk_create(
-        Disclosure(
-            user_id=user_id,
-            recipient=recipient,
-            recipient_role=Disclosure.Role.CONTROLLER,
-            data_categories=data,
-            purpose="Awarding and recording your CME credit (accreditation requirements)",
-            legal_basis="Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))",
-            transfer_country="United States" if kind == "joint_provider" else "Belgium",
-            safeguard="Necessary for the contract (art. 49(1)(b))" if kind == "joint_provider" else "",
-            channel=f"{kind.replace('_', '-')} report {start:%Y-%m-%d}–{end:%Y-%m-%d}"[:60],
-            occurred_at=now,
+    with transaction.atomic():
+        return sum(
+            disclosures_record(
+                users=sorted(user_ids),
+                recipient=recipient,
+                recipient_role=Disclosure.Role.CONTROLLER,
+                data_categories=data,
+                purpose="Awarding and recording your CME credit (accreditation requirements)",
+                legal_basis="Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))",
+                transfer_country="United States" if kind == "joint_provider" else "Belgium",
+                safeguard="Necessary for the contract (art. 49(1)(b))" if kind == "joint_provider" else "",
+                channel=f"{kind.replace('_', '-')} report {start:%Y-%m-%d}–{end:%Y-%m-%d}"[:60],
+                occurred_at=now,
+            )
+            for recipient, user_ids in sorted(members.items())
         )
-        for user_id, recipient in sorted(recipients)
-    )
-    return len(recipients)
 
 
 def evaluation_rows(activity: Activity) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.cme.credits import (
     ECMEC_CONVERSION_NOTE,
     designation_statement,
@@ -71,12 +72,12 @@ def published_activity(*, course_id: int | None = None, live_class_id: int | Non
 
 
 def is_accredited_content(course_id: int) -> bool:
-    """Pages of accredited content carry no promotion (requirement 32)."""
+    """Pages of accredited content carry no promotion (requirement 32, docs/requirements.md#cme-32)."""
     activity = published_activity(course_id=course_id)
     return bool(activity and activity.accredited)
 
 
-def transcript_claims(user: Any, *, start: date | None = None, end: date | None = None) -> QuerySet[Claim]:
+def transcript_claims(user: User, *, start: date | None = None, end: date | None = None) -> QuerySet[Claim]:
     claims = Claim.objects.filter(user=user).select_related("activity__course", "activity__accredited_provider")
     if start:
         claims = claims.filter(completed_at__date__gte=start)

@@ -1,5 +1,7 @@
-"""CME actions: default evaluation items, evaluation submission, eligibility, claims (create, amend, revoke)
-and PARS consent. Every change to a claim is audited (requirement 19)."""
+"""CME actions: the evaluation (its default items and a member's submission), credit claims (submit, amend,
+revoke), the learner's PARS identity and consent, and retention. Every change to a claim is audited
+(requirement 19). Whether a member may claim, and how much, is decided in ``eligibility`` (pure rules); the
+services here record the outcome."""
 
 from __future__ import annotations
 
@@ -15,12 +17,23 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from preceptor.billing.selectors import membership_for
-from preceptor.cme.credits import format_credits, minutes_to_credits, validate_credit
+from preceptor.accounts.models import User
+from preceptor.cme.certificates import certificate_fields
+from preceptor.cme.eligibility import (
+    ActivityTerms,
+    ClaimDecision,
+    amount_for,
+    amount_refusal,
+    attended_minutes,
+    completion_time,
+    decide,
+    default_evaluation_questions,
+    learner_facts,
+    minutes_for,
+)
 from preceptor.cme.models import (
     Activity,
     Claim,
-    CreditType,
     EvaluationQuestion,
     EvaluationResponse,
     LearnerIdentity,
@@ -28,47 +41,33 @@ from preceptor.cme.models import (
     RequirementStatus,
 )
 from preceptor.core.services import audit_event_record
-from preceptor.profiles.models import Profession
-from preceptor.quizzes.models import Attempt, Quiz
+from preceptor.quizzes.models import Attempt
 
-PHYSICIANS = {Profession.PHYSICIAN_MD_DO, Profession.PHYSICIAN_OTHER}
+# --- evaluation (requirements 7, 8) ------------------------------------------------------------------------
 
 
+@transaction.atomic
 def evaluation_defaults(activity: Activity) -> list[EvaluationQuestion]:
-    """The spec's default evaluation (requirement 8): each objective, relevance, commercial bias, intended
-    change, satisfaction and free text. Created once; staff edit them per activity afterwards."""
-    if activity.evaluation_questions.exists():
-        return list(activity.evaluation_questions.all())
-    Kind = EvaluationQuestion.Kind
-    items = [
-        (Kind.OBJECTIVE, f"This objective was met: {objective}", "", "objective") for objective in activity.objectives
-    ]
-    items += [
-        (Kind.RATING, "How relevant was this activity to your practice?", "", "relevance"),
-        (Kind.YES_NO_COMMENT, "Did you perceive any commercial bias?", "If yes, where?", "bias"),
-        (Kind.YES_NO_COMMENT, "Will you change anything in your practice?", "If yes, what will you change?", "change"),
-        (Kind.RATING, "Overall, how satisfied are you with this activity?", "", "satisfaction"),
-        (Kind.TEXT, "Anything else you would like to tell us?", "", "comments"),
-    ]
-    return EvaluationQuestion.objects.bulk_create(
-        EvaluationQuestion(
-            activity=activity,
-            kind=kind,
-            text=text[:300],
-            comment_label=comment,
-            topic=topic,
-            required=kind != Kind.TEXT,
-            position=i,
-        )
-        for i, (kind, text, comment, topic) in enumerate(items)
-    )
+    """Store the spec's default evaluation items for ``activity`` unless it has its own (staff edit them per
+    activity afterwards). Returns the activity's questions."""
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()  # one first submission at a time
+    existing = list(activity.evaluation_questions.all())
+    if existing:
+        return existing
+    return EvaluationQuestion.objects.bulk_create(default_evaluation_questions(activity))
 
 
+@transaction.atomic
 def evaluation_submit(
-    *, user: Any, activity: Activity, answers: dict[str, dict[str, Any]], now: datetime | None = None
-):
-    """Store the member's evaluation once (the form validated ``answers`` against the questions)."""
+    *, user: User, activity: Activity, answers: dict[str, dict[str, Any]], now: datetime | None = None
+) -> EvaluationResponse:
+    """Store the member's evaluation once (the form validated ``answers`` against the questions). The first
+    submission for an activity without questions of its own stores the default items; answers to them arrive
+    keyed ``d<position>`` and are stored under the new questions' ids."""
     now = now or timezone.now()
+    if any(key.startswith("d") for key in answers):
+        stored = {f"d{q.position}": str(q.pk) for q in evaluation_defaults(activity)}
+        answers = {stored.get(key, key): answer for key, answer in answers.items()}
     response, created = EvaluationResponse.objects.get_or_create(
         user=user, activity=activity, defaults={"answers": answers, "submitted_at": now}
     )
@@ -77,137 +76,36 @@ def evaluation_submit(
     return response
 
 
-# --- eligibility (requirement 20) -------------------------------------------------------------------------
+# --- the learner's identity and PARS consent (requirements 21, 22) -----------------------------------------
 
 
-def credit_types_for(user: Any, activity: Activity) -> list[str]:
-    """What this member can claim: AMA credit for physicians (participation for everyone else, requirement 16),
-    and ECMEC® when the activity is EACCME-accredited."""
-    physician = is_physician(user)
-    types: list[str] = []
-    if activity.offers_ama:
-        types.append(CreditType.AMA if physician else CreditType.PARTICIPATION)
-    if activity.offers_ecmec:
-        kind = CreditType.ECMEC if physician else CreditType.PARTICIPATION
-        if kind not in types:
-            types.append(kind)
-    return types
-
-
-def is_physician(user: Any) -> bool:
-    profile = getattr(user, "profile", None)
-    return bool(profile and profile.profession in PHYSICIANS)
-
-
-def attended_minutes(user: Any, activity: Activity) -> int:
-    """Minutes the member attended the activity's live class (join and leave times)."""
-    if not activity.live_class_id:
-        return 0
-    from preceptor.classes.models import Registration
-
-    registration = Registration.objects.filter(user=user, live_class_id=activity.live_class_id).first()
-    return registration.minutes_attended if registration else 0
-
-
-def best_attempt(user: Any, activity: Activity) -> Attempt | None:
-    if not activity.course_id:
-        return None
-    return (
-        Attempt.objects.filter(user=user, quiz__course=activity.course, quiz__kind=Quiz.Kind.POST_TEST)
-        .exclude(submitted_at=None)
-        .order_by("-score", "submitted_at")
-        .first()
+@transaction.atomic
+def pars_consent_set(*, identity: LearnerIdentity, consent: bool, now: datetime | None = None) -> LearnerIdentity:
+    """Record the member's explicit choice (requirement 21). Withdrawing excludes future exports, and the next
+    export deletes what was already sent."""
+    if bool(identity.pars_consent_at) == consent:
+        return identity
+    identity.pars_consent_at = (now or timezone.now()) if consent else None
+    identity.save(update_fields=["pars_consent_at", "updated_at"])
+    audit_event_record(
+        action="cme.pars_consent_given" if consent else "cme.pars_consent_withdrawn",
+        actor=identity.user,
+        subject=identity.user,
+        target=identity,
     )
+    return identity
 
 
-@dataclass(frozen=True)
-class Check:
-    requirement: str
-    satisfied: bool
-    reason: dict[str, Any]
-    message: str
+@transaction.atomic
+def learner_identity_save(
+    *, identity: LearnerIdentity, pars_consent: bool, now: datetime | None = None
+) -> LearnerIdentity:
+    """Save the name and PARS details the member gave (validated by ``IdentityForm``) and their consent."""
+    identity.save()
+    return pars_consent_set(identity=identity, consent=pars_consent, now=now)
 
 
-def _checks(user: Any, activity: Activity, credit_type: str, today) -> list[Check]:
-    checks: list[Check] = []
-
-    def add(requirement: str, ok: bool, reason: dict[str, Any], message: str) -> None:
-        checks.append(Check(requirement, ok, reason, message))
-
-    membership = membership_for(user)
-    add(
-        "membership",
-        membership.is_pro,
-        {"status": membership.status},
-        _("Claiming credit needs an active Pro membership."),
-    )
-    add("published", activity.is_published, {}, _("This activity's accreditation is not published."))
-    if activity.format == Activity.Format.LIVE:
-        # Credit for a live activity comes from recorded attendance (requirement 10).
-        minutes = attended_minutes(user, activity)
-        add(
-            "attendance",
-            minutes > 0,
-            {"minutes": minutes},
-            _("There is no attendance record for you at this live activity."),
-        )
-    else:
-        in_window = activity.release_date <= today <= activity.expiration_date
-        add(
-            "validity",
-            in_window,
-            {"release": activity.release_date.isoformat(), "expiration": activity.expiration_date.isoformat()},
-            _("Credit can be claimed from %(start)s to %(end)s.")
-            % {"start": activity.release_date, "end": activity.expiration_date},
-        )
-    attempt = best_attempt(user, activity)
-    score = attempt.score if attempt else None
-    if activity.format == Activity.Format.ENDURING:  # the pass gate is the enduring-material rule (req. 5)
-        add(
-            "quiz_pass",
-            score is not None and score >= activity.pass_threshold,
-            {"best_score": str(score) if score is not None else None, "threshold": activity.pass_threshold},
-            _("Pass the post-test with at least %(mark)s%% first.") % {"mark": activity.pass_threshold},
-        )
-    evaluated = EvaluationResponse.objects.filter(user=user, activity=activity).exists()
-    add("evaluation", evaluated, {}, _("Fill in the evaluation first."))
-    if credit_type == CreditType.AMA:
-        profile = getattr(user, "profile", None)
-        add(
-            "physician",
-            is_physician(user),
-            {"profession": getattr(profile, "profession", "")},
-            _("AMA PRA Category 1 Credit™ is for physicians (MD/DO)."),
-        )
-    if credit_type == CreditType.ECMEC:
-        granted, until = activity.eaccme_granted_on, activity.eaccme_valid_until
-        add(
-            "eaccme_validity",
-            bool(granted and until and granted <= today <= until),
-            {"granted_on": str(granted), "valid_until": str(until)},
-            _("The EACCME® accreditation of this activity is not valid today."),
-        )
-    return checks
-
-
-def unmet(user: Any, activity: Activity, credit_type: str) -> list[Check]:
-    """The requirements for ``credit_type`` the member has not met yet (read only: for showing the page)."""
-    return [c for c in _checks(user, activity, credit_type, timezone.localdate()) if not c.satisfied]
-
-
-def eligibility(user: Any, activity: Activity, credit_type: str, *, now: datetime | None = None) -> list[Check]:
-    """Check every requirement for ``credit_type`` and record each outcome; returns the failed ones."""
-    now = now or timezone.now()
-    checks = _checks(user, activity, credit_type, timezone.localdate(now))
-    for check in checks:
-        RequirementStatus.objects.update_or_create(
-            user=user,
-            activity=activity,
-            credit_type=credit_type,
-            requirement=check.requirement,
-            defaults={"satisfied": check.satisfied, "reason": check.reason, "checked_at": now},
-        )
-    return [c for c in checks if not c.satisfied]
+# --- claims (requirements 3, 4, 14, 19, 20) ----------------------------------------------------------------
 
 
 class ClaimRefused(Exception):
@@ -216,24 +114,21 @@ class ClaimRefused(Exception):
         self.messages = messages
 
 
-def check_amount(activity: Activity, credits: Decimal) -> None:
-    """Quarter steps, more than zero, never above the designated maximum: refused, not clamped (req. 1, 3)."""
-    validate_credit(credits)
-    if credits <= 0:
-        raise ValidationError(_("Claim at least 0.25 credits."), code="min")
-    if credits > activity.max_credits:
-        raise ValidationError(
-            _("You can claim at most %(max)s credits for this activity.")
-            % {"max": format_credits(activity.max_credits)},
-            code="max",
-        )
+@dataclass(frozen=True)
+class ClaimAttempt:
+    """What one claim attempt recorded: the decision (every requirement's outcome) and the claims it created,
+    none when it was refused."""
 
+    decision: ClaimDecision
+    claims: list[Claim]
 
-def _amount_for(activity: Activity, credit_type: str, credits: Decimal) -> Decimal:
-    # ECMEC® follows the accredited value and the learner's participation (requirement 15).
-    if credit_type == CreditType.ECMEC and activity.eaccme_credits:
-        return min(credits, activity.eaccme_credits)
-    return credits
+    @property
+    def refused(self) -> bool:
+        return not self.decision.eligible
+
+    @property
+    def messages(self) -> list[str]:
+        return list(self.decision.refusals)
 
 
 def _snapshot(claim: Claim) -> dict[str, Any]:
@@ -246,69 +141,102 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
-def claim_credit(*, user: Any, activity: Activity, credits: Decimal, now: datetime | None = None) -> list[Claim]:
-    """Claim ``credits`` for every credit type the member can claim. All-or-nothing: every requirement of every
-    type must hold (requirement 20). The name printed is the member's PARS identity, or their account name."""
+def certificate_issue(*, claim: Claim) -> Claim:
+    """A certificate is its claim's: issuing it makes sure it can state every field the accreditors require,
+    or raises ``CertificateError`` (requirement 14), before the claim is committed. The PDF is drawn on
+    request, always with the same id (requirement 17)."""
+    certificate_fields(claim)
+    return claim
+
+
+def _requirement_statuses_record(
+    *, user: User, activity: Activity, decision: ClaimDecision, now: datetime
+) -> list[RequirementStatus]:
+    return [
+        RequirementStatus.objects.update_or_create(
+            user=user,
+            activity=activity,
+            credit_type=credit_type,
+            requirement=outcome.requirement,
+            defaults={"satisfied": outcome.satisfied, "reason": outcome.reason, "checked_at": now},
+        )[0]
+        for credit_type, outcome in decision.outcomes
+    ]
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    user: User,
+    activity: Activity,
+    credits: Decimal,
+    identity: LearnerIdentity | None = None,
+    pars_consent: bool | None = None,
+    now: datetime | None = None,
+) -> ClaimAttempt:
+    """Claim ``credits`` for every credit type the member can claim, in one transaction: save the name and
+    PARS details given with the claim (``identity``, ``pars_consent``), record every requirement's status
+    (requirement 20), and when all hold, create the claims, issue their certificates and audit them. A refused
+    claim keeps the recorded statuses and creates nothing. An amount that cannot be claimed raises
+    ``ValidationError`` and anything that fails raises: then nothing is written."""
     now = now or timezone.now()
-    check_amount(activity, credits)
-    attended = attended_minutes(user, activity) if activity.format == Activity.Format.LIVE else 0
-    if attended:  # without any attendance the eligibility check below explains the refusal
-        earned = minutes_to_credits(attended)
-        if credits > earned:
-            raise ValidationError(
-                _("Your recorded attendance supports at most %(credits)s credits.")
-                % {"credits": format_credits(earned)},
-                code="attendance",
-            )
-    types = credit_types_for(user, activity)
-    failed: list[str] = []
-    for credit_type in types:
-        failed += [c.message for c in eligibility(user, activity, credit_type, now=now) if c.message not in failed]
-    if failed:
-        raise ClaimRefused(failed)  # the requirement statuses stay recorded
-    with transaction.atomic():
-        return _claims_create(user=user, activity=activity, types=types, credits=credits)
-
-
-def _claims_create(*, user: Any, activity: Activity, types: list[str], credits: Decimal) -> list[Claim]:
-    existing = Claim.objects.active().filter(user=user, activity=activity, credit_type__in=types)
-    if existing.exists():
-        raise ClaimRefused([_("You have already claimed credit for this activity; change your claim instead.")])
-    identity = LearnerIdentity.objects.filter(user=user).first()
-    attempt = best_attempt(user, activity)
-    evaluation = EvaluationResponse.objects.get(user=user, activity=activity)
-    # Completed when the last requirement was met: the passing post-test or the evaluation, whichever was later.
-    completed_at = evaluation.submitted_at
-    if attempt and attempt.submitted_at and attempt.submitted_at > completed_at:
-        completed_at = attempt.submitted_at
+    terms = ActivityTerms.of(activity)
+    facts = learner_facts(user=user, activity=activity)
+    refusal = amount_refusal(terms, credits, attended_minutes=facts.attended_minutes)
+    if refusal is not None:
+        raise refusal.error()
+    if identity is not None:
+        identity.user = user
+        learner_identity_save(identity=identity, pars_consent=bool(pars_consent), now=now)
+    decision = decide(terms, facts, timezone.localdate(now))
+    _requirement_statuses_record(user=user, activity=activity, decision=decision, now=now)
+    if not decision.eligible:
+        return ClaimAttempt(decision=decision, claims=[])
+    name = identity or LearnerIdentity.objects.filter(user=user).first()
+    completed_at = completion_time(facts.evaluated_at or now, facts.best_attempt_at)
     claims = []
-    for credit_type in types:
-        amount = _amount_for(activity, credit_type, credits)
+    for credit_type in decision.credit_types:
+        amount = amount_for(terms, credit_type, credits)
         claim = Claim.objects.create(
             user=user,
             activity=activity,
             credit_type=credit_type,
             claimed_credits=amount,
-            minutes=int(amount * 60),
+            minutes=minutes_for(amount),
             completed_at=completed_at,
-            learner_name=identity.full_name if identity else user.full_name,
-            learner_profession=getattr(getattr(user, "profile", None), "profession", ""),
-            quiz_score=attempt.score if attempt else None,
+            learner_name=name.full_name if name else user.full_name,
+            learner_profession=facts.profession,
+            quiz_score=facts.best_score,
         )
+        certificate_issue(claim=claim)
         audit_event_record(action="cme.claim_created", actor=user, subject=user, target=claim, data=_snapshot(claim))
         claims.append(claim)
-    return claims
+    return ClaimAttempt(decision=decision, claims=claims)
+
+
+def claim_credit(*, user: User, activity: Activity, credits: Decimal, now: datetime | None = None) -> list[Claim]:
+    """``claim_submit`` for callers that want the claims or an exception: raises ``ClaimRefused`` (after the
+    requirement statuses were committed) when a requirement does not hold."""
+    attempt = claim_submit(user=user, activity=activity, credits=credits, now=now)
+    if attempt.refused:
+        raise ClaimRefused(attempt.messages)
+    return attempt.claims
 
 
 @transaction.atomic
-def claim_amend(*, claim: Claim, credits: Decimal, actor: Any, now: datetime | None = None) -> Claim:
+def claim_amend(*, claim: Claim, credits: Decimal, actor: User, now: datetime | None = None) -> Claim:
     """Correct the credits of a claim; the certificate keeps its id. PARS gets delete-then-add at next export."""
     if claim.is_revoked:
         raise ClaimRefused([_("A revoked claim cannot be changed.")])
-    check_amount(claim.activity, credits)
+    activity = claim.activity
+    terms = ActivityTerms.of(activity)
+    attended = attended_minutes(claim.user, activity) if terms.is_live else 0
+    refusal = amount_refusal(terms, credits, attended_minutes=attended)
+    if refusal is not None:
+        raise refusal.error()
     before = _snapshot(claim)
-    claim.claimed_credits = _amount_for(claim.activity, claim.credit_type, credits)
-    claim.minutes = int(claim.claimed_credits * 60)
+    claim.claimed_credits = amount_for(terms, claim.credit_type, credits)
+    claim.minutes = minutes_for(claim.claimed_credits)
     claim.amended_at = now or timezone.now()
     claim.save(update_fields=["claimed_credits", "minutes", "amended_at"])
     audit_event_record(
@@ -322,7 +250,7 @@ def claim_amend(*, claim: Claim, credits: Decimal, actor: Any, now: datetime | N
 
 
 @transaction.atomic
-def claim_revoke(*, claim: Claim, reason: str, actor: Any, now: datetime | None = None) -> Claim:
+def claim_revoke(*, claim: Claim, reason: str, actor: User, now: datetime | None = None) -> Claim:
     if claim.is_revoked:
         return claim
     if not reason.strip():
@@ -340,24 +268,12 @@ def claim_revoke(*, claim: Claim, reason: str, actor: Any, now: datetime | None 
     return claim
 
 
-def pars_consent_set(*, identity: LearnerIdentity, consent: bool, now: datetime | None = None) -> None:
-    """Record the member's explicit choice (requirement 21). Withdrawing excludes future exports, and the next
-    export deletes what was already sent."""
-    if bool(identity.pars_consent_at) == consent:
-        return
-    identity.pars_consent_at = (now or timezone.now()) if consent else None
-    identity.save(update_fields=["pars_consent_at", "updated_at"])
-    audit_event_record(
-        action="cme.pars_consent_given" if consent else "cme.pars_consent_withdrawn",
-        actor=identity.user,
-        subject=identity.user,
-        target=identity,
-    )
-
+# --- retention (requirement 18) ------------------------------------------------------------------------------
 
 CME_RETENTION = relativedelta(years=6)
 
 
+@transaction.atomic
 def cme_retention(*, now: datetime | None = None) -> dict[str, int]:
     """Delete CME records 6 years after completion (requirement 18, ARCHITECTURE's retention table): claims
     and what was reported for them, requirement statuses, and evaluations and quiz attempts that no kept

@@ -2,163 +2,161 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
-from preceptor.catalog.models import LessonProgress
 from preceptor.cme import reports
-from preceptor.cme.certificates import certificate_pdf, transcript_pdf
-from preceptor.cme.credits import minutes_to_credits
+from preceptor.cme.certificates import CertificateError, certificate_pdf, transcript_pdf
+from preceptor.cme.eligibility import claim_overview
 from preceptor.cme.forms import AmendForm, ClaimForm, EvaluationForm, IdentityForm, RangeForm, ReportForm, RevokeForm
-from preceptor.cme.models import Activity, Claim, CreditType, EvaluationResponse, LearnerIdentity
+from preceptor.cme.models import Activity, Claim, LearnerIdentity
 from preceptor.cme.selectors import statements, transcript_claims, transcript_rows, transcript_totals
 from preceptor.cme.services import (
     ClaimRefused,
-    attended_minutes,
     claim_amend,
-    claim_credit,
     claim_revoke,
-    credit_types_for,
-    evaluation_defaults,
+    claim_submit,
     evaluation_submit,
-    pars_consent_set,
-    unmet,
+    learner_identity_save,
 )
-
-
-def _recorded_minutes(user, activity: Activity) -> int:
-    """Learning time on record: attendance for a live class, completed lessons for a course."""
-    if not activity.course_id:
-        return attended_minutes(user, activity)
-    done = LessonProgress.objects.filter(user=user, lesson__course=activity.course, completed_at__isnull=False)
-    return done.aggregate(total=Sum("lesson__minutes"))["total"] or 0
-
+from preceptor.core.http import AuthenticatedHttpRequest
 
 HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx"}
 
 
-def _identity_form(request: HttpRequest, identity: LearnerIdentity | None, *, bound: bool) -> IdentityForm:
+def _identity_form(user: User, identity: LearnerIdentity | None, data: QueryDict | None) -> IdentityForm:
+    """The name and PARS details form; for a member without details, the name from their account (unsaved)."""
     if identity is None:
-        words = [w for w in request.user.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
+        words = [w for w in user.full_name.split() if w.rstrip(".").lower() not in HONORIFICS]
         first, last = " ".join(words[:-1]), " ".join(words[-1:])
-        identity = LearnerIdentity(user=request.user, first_name=first, last_name=last)
-    return IdentityForm(request.POST if bound else None, instance=identity, prefix="identity")
+        identity = LearnerIdentity(user=user, first_name=first, last_name=last)
+    return IdentityForm(data, instance=identity, prefix="identity")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The evaluation and the claim. A GET only reads; a POST submits the evaluation or the claim, each with one
+    service in one transaction."""
+    user = request.user
     activity = get_object_or_404(
         Activity.objects.select_related("course", "live_class", "accredited_provider"), pk=pk, is_published=True
     )
-    user = request.user
-    pro = membership_for(user).is_pro
-    questions = evaluation_defaults(activity)
-    evaluation = EvaluationResponse.objects.filter(user=user, activity=activity).first()
-    identity = LearnerIdentity.objects.filter(user=user).first()
-    claims = list(Claim.objects.filter(user=user, activity=activity).order_by("credit_type"))
-    active_claims = [c for c in claims if not c.is_revoked]
-    recorded = _recorded_minutes(user, activity)
-    default_credits = min(minutes_to_credits(recorded), activity.max_credits) if recorded else None
-    evaluation_form = EvaluationForm(questions=questions, prefix="evaluation")
-    identity_form = _identity_form(request, identity, bound=request.method == "POST" and "identity" in request.POST)
+    overview = claim_overview(user=user, activity=activity)
+    evaluation_form = EvaluationForm(questions=overview.questions, prefix="evaluation")
+    identity_form = _identity_form(user, overview.identity, None)
     claim_form = ClaimForm(
-        activity=activity, recorded_minutes=recorded, initial={"credits": default_credits}, prefix="claim"
+        activity=activity,
+        recorded_minutes=overview.recorded_minutes,
+        initial={"credits": overview.default_credits},
+        prefix="claim",
     )
     if request.method == "POST":
-        if not pro:
+        if not overview.pro:
             messages.error(request, _("Claiming credit needs an active Pro membership."))
             return redirect("billing:pricing")
-        if "evaluation" in request.POST and evaluation is None:
-            evaluation_form = EvaluationForm(request.POST, questions=questions, prefix="evaluation")
+        if "evaluation" in request.POST and overview.evaluation is None:
+            evaluation_form = EvaluationForm(request.POST, questions=overview.questions, prefix="evaluation")
             if evaluation_form.is_valid():
                 evaluation_submit(user=user, activity=activity, answers=evaluation_form.answers())
                 messages.success(request, _("Thank you: your evaluation is recorded."))
                 return redirect(request.path + "#claim")
-        elif "identity" in request.POST and not active_claims:
-            claim_form = ClaimForm(request.POST, activity=activity, recorded_minutes=recorded, prefix="claim")
+        elif "identity" in request.POST and not overview.active_claims:
+            identity_form = _identity_form(user, overview.identity, request.POST)
+            claim_form = ClaimForm(
+                request.POST, activity=activity, recorded_minutes=overview.recorded_minutes, prefix="claim"
+            )
             if identity_form.is_valid() and claim_form.is_valid():
-                saved = identity_form.save()
-                pars_consent_set(identity=saved, consent=identity_form.cleaned_data["pars_consent"])
                 try:
-                    claim_credit(user=user, activity=activity, credits=claim_form.cleaned_data["credits"])
-                except ClaimRefused as refused:
-                    for message in refused.messages:
-                        claim_form.add_error(None, message)
+                    attempt = claim_submit(
+                        user=user,
+                        activity=activity,
+                        credits=claim_form.cleaned_data["credits"],
+                        identity=identity_form.save(commit=False),
+                        pars_consent=identity_form.cleaned_data["pars_consent"],
+                    )
                 except ValidationError as error:
                     claim_form.add_error("credits", error)
+                except CertificateError:
+                    claim_form.add_error(
+                        None, _("Your certificate could not be issued: check your name and try again.")
+                    )
                 else:
-                    messages.success(request, _("Your certificate is ready."))
-                    return redirect(activity.get_absolute_url())
-    checks = {t: unmet(user, activity, t) for t in credit_types_for(user, activity)}
-    failed = {c.requirement: c for failed_checks in checks.values() for c in failed_checks}
+                    if not attempt.refused:
+                        messages.success(request, _("Your certificate is ready."))
+                        return redirect(activity.get_absolute_url())
+                    for message in attempt.messages:
+                        claim_form.add_error(None, message)
     return render(
         request,
         "cme/claim.html",
         {
             "activity": activity,
             "statements": statements(activity),
-            "pro": pro,
-            "evaluation": evaluation,
+            "pro": overview.pro,
+            "evaluation": overview.evaluation,
             "evaluation_form": evaluation_form,
             "identity_form": identity_form,
             "claim_form": claim_form,
-            "claims": claims,
-            "active_claims": active_claims,
-            "failed": failed,
-            "blocking": [c for r, c in failed.items() if r != "evaluation"],
-            "credit_types": [CreditType(t).label for t in credit_types_for(user, activity)],
+            "claims": overview.claims,
+            "active_claims": overview.active_claims,
+            "failed": overview.failed,
+            "blocking": overview.blocking,
+            "credit_types": overview.credit_type_labels,
             "amend_form": AmendForm(prefix="amend"),
-            "recorded": recorded,
+            "recorded": overview.recorded_minutes,
         },
     )
 
 
-def _own_claim(request: HttpRequest, certificate_id) -> Claim:
+def _own_claim(user: User, certificate_id: UUID) -> Claim:
     claim = Claim.objects.filter(certificate_id=certificate_id).select_related("activity__course").first()
-    if claim is None or (claim.user_id != request.user.pk and not request.user.is_staff):
+    if claim is None or (claim.user_id != user.pk and not user.is_staff):
         raise Http404
     return claim
 
 
 @login_required
 @require_POST
-def amend_view(request: HttpRequest, certificate_id) -> HttpResponse:
-    claim = _own_claim(request, certificate_id)
-    if claim.user_id != request.user.pk:
+def amend_view(request: AuthenticatedHttpRequest, certificate_id: UUID) -> HttpResponse:
+    user = request.user
+    claim = _own_claim(user, certificate_id)
+    if claim.user_id != user.pk:
         raise Http404
-    if not membership_for(request.user).is_pro:
+    if not membership_for(user).is_pro:
         messages.error(request, _("Changing a claim needs an active Pro membership."))
         return redirect("billing:pricing")
     form = AmendForm(request.POST, prefix="amend")
     if form.is_valid():
         try:
-            claim_amend(claim=claim, credits=form.cleaned_data["credits"], actor=request.user)
+            claim_amend(claim=claim, credits=form.cleaned_data["credits"], actor=user)
         except (ClaimRefused, ValidationError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Your claim is corrected; the certificate keeps its id."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(claim.activity.get_absolute_url())
 
 
 @login_required
 @require_GET
-def certificate_download(request: HttpRequest, certificate_id) -> HttpResponse:
-    """The PDF, for its owner with an active membership (requirement 36) or staff."""
-    claim = _own_claim(request, certificate_id)
-    if not request.user.is_staff and not membership_for(request.user).is_pro:
+def certificate_download(request: AuthenticatedHttpRequest, certificate_id: UUID) -> HttpResponse:
+    """The PDF, for its owner with an active membership (requirement 36, docs/requirements.md#cme-36) or staff."""
+    user = request.user
+    claim = _own_claim(user, certificate_id)
+    if not user.is_staff and not membership_for(user).is_pro:
         messages.error(
             request,
             _(
@@ -174,7 +172,7 @@ def certificate_download(request: HttpRequest, certificate_id) -> HttpResponse:
 
 
 @require_GET
-def verify_view(request: HttpRequest, certificate_id) -> HttpResponse:
+def verify_view(request: HttpRequest, certificate_id: UUID) -> HttpResponse:
     """Public: name, activity, date and credits of a certificate, or that it was revoked (requirement 17)."""
     claim = get_object_or_404(
         Claim.objects.select_related("activity__course", "activity__accredited_provider"), certificate_id=certificate_id
@@ -190,12 +188,13 @@ def verify_view(request: HttpRequest, certificate_id) -> HttpResponse:
 
 @login_required
 @require_GET
-def transcript_view(request: HttpRequest) -> HttpResponse:
+def transcript_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = RangeForm(request.GET or None)
     start = end = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    claims = list(transcript_claims(request.user, start=start, end=end))
+    claims = list(transcript_claims(user, start=start, end=end))
     rows = transcript_rows(claims)
     totals = transcript_totals(claims)
     fmt = request.GET.get("format")
@@ -210,11 +209,11 @@ def transcript_view(request: HttpRequest) -> HttpResponse:
             writer.writerow([row[c] for c in columns])
         return response
     if fmt == "pdf":
-        name = LearnerIdentity.objects.filter(user=request.user).first()
+        name = LearnerIdentity.objects.filter(user=user).first()
         pdf = transcript_pdf(
-            name=name.full_name if name else request.user.full_name,
+            name=name.full_name if name else user.full_name,
             rows=[r for r in rows if r["status"] == "valid"],
-            totals=totals.by_year,
+            totals=[(str(year), label, amount) for year, label, amount in totals.by_year],
             period=period,
         )
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -229,12 +228,12 @@ def transcript_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def identity_view(request: HttpRequest) -> HttpResponse:
-    identity = LearnerIdentity.objects.filter(user=request.user).first()
-    form = _identity_form(request, identity, bound=request.method == "POST")
+def identity_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    identity = LearnerIdentity.objects.filter(user=user).first()
+    form = _identity_form(user, identity, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        pars_consent_set(identity=saved, consent=form.cleaned_data["pars_consent"])
+        learner_identity_save(identity=form.save(commit=False), pars_consent=form.cleaned_data["pars_consent"])
         messages.success(request, _("Saved."))
         return redirect("cme:identity")
     return render(request, "cme/identity.html", {"form": form, "identity": identity})
@@ -245,7 +244,7 @@ def identity_view(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
-def staff_view(request: HttpRequest) -> HttpResponse:
+def staff_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     report_form = ReportForm(
         request.POST if "report" in request.POST else None,
@@ -282,7 +281,7 @@ def staff_view(request: HttpRequest) -> HttpResponse:
 
 @staff_member_required
 @require_GET
-def evaluations_export(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluations_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
     fmt = "json" if request.GET.get("format") == "json" else "csv"
     response = HttpResponse(

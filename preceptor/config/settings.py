@@ -39,17 +39,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    # Preceptor's apps, bottom layer first (docs/architecture.md; lint-imports enforces the order).
     "preceptor.core",
-    "preceptor.privacy",
     "preceptor.accounts",
+    "preceptor.privacy",
     "preceptor.profiles",
-    "preceptor.catalog",
-    "preceptor.quizzes",
-    "preceptor.billing",
     "preceptor.mail",
     "preceptor.analytics",
-    "preceptor.cme",
+    "preceptor.billing",
+    "preceptor.catalog",
+    "preceptor.quizzes",
     "preceptor.classes",
+    "preceptor.cme",
+    "preceptor.site",
+    "preceptor.demo",
 ]
 
 MIDDLEWARE = [
@@ -108,8 +111,9 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
-            # A file, not shared-cache memory, so browser tests' live server and the test share WAL locking.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            # A file, not shared-cache memory, so browser tests' live server and the test share WAL locking;
+            # SQLITE_TEST_PATH lets two test runs on one checkout keep apart.
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or str(BASE_DIR / ".test-db.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,7 +138,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "trial-ending-reminders": {"task": "preceptor.billing.tasks.trial_ending_reminders", "schedule": 6 * 3600},
     "erasures-due": {"task": "preceptor.privacy.tasks.erasures_due_task", "schedule": 3600},
-    "retention": {"task": "preceptor.analytics.tasks.retention_task", "schedule": 24 * 3600},
+    "retention": {"task": "preceptor.privacy.tasks.retention_task", "schedule": 24 * 3600},
     "class-reminders": {"task": "preceptor.classes.tasks.class_reminders_task", "schedule": 300},
 }
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("preceptor.core.urls")),
+    path("", include("preceptor.site.urls")),
     path("", include("preceptor.privacy.urls")),
     path("", include("preceptor.accounts.urls")),
     path("", include("preceptor.profiles.urls")),

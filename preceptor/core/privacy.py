@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from preceptor.core.models import AuditEvent, DomainEvent
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 
 PERSONAL_DATA = [
     PersonalData(

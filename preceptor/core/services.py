@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 
+from preceptor.core import hooks
 from preceptor.core.models import AuditEvent, DomainEvent
+
+if TYPE_CHECKING:
+    # django-stubs' stand-in for settings.AUTH_USER_MODEL (see ``core.http``): accounts.User to the type checker.
+    from django.contrib.auth.models import _User
 
 
 def target_label(obj: models.Model | None) -> str:
@@ -16,33 +22,28 @@ def target_label(obj: models.Model | None) -> str:
 def audit_event_record(
     *,
     action: str,
-    actor: Any = None,
-    subject: Any = None,
+    actor: _User | AnonymousUser | None = None,
+    subject: _User | AnonymousUser | None = None,
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. ``actor``/``subject`` accept a user, an anonymous user or None."""
     return AuditEvent.objects.create(
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        subject=subject if getattr(subject, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        subject=subject if subject is not None and subject.is_authenticated else None,
         target=target_label(target),
         data=data or {},
     )
 
 
 def domain_event_record(
-    *, kind: str, reference: str, user: Any = None, data: dict[str, Any] | None = None
+    *, kind: str, reference: str, user: _User | None = None, data: dict[str, Any] | None = None
 ) -> DomainEvent:
     """Record once per (kind, reference); a repeat returns the first record."""
     event, created = DomainEvent.objects.get_or_create(
         kind=kind, reference=reference, defaults={"user": user, "data": data or {}}
     )
     if created:
-        from preceptor.analytics.conversions import destinations
-
-        if destinations():  # ad conversions are configured: send after commit, consent permitting
-            from preceptor.analytics.tasks import conversion_task
-
-            transaction.on_commit(lambda: conversion_task.delay(event.pk))
+        hooks.domain_event_recorded.call(event)
     return event

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from preceptor.core.personal_data import PersonalData, row
 from preceptor.mail.models import EmailEvent, EmailPreference
-from preceptor.privacy.registry import PersonalData, row
 
 PERSONAL_DATA = [
     PersonalData(

@@ -27,8 +27,9 @@ MACHINE_OPENERS = ("googleimageproxy", "yahoomailproxy", "outlook", "apple mail 
 
 
 def preferences_for(user: User) -> EmailPreference:
-    preference, _ = EmailPreference.objects.get_or_create(user=user)
-    return preference
+    """The member's preferences, or the defaults (unsaved: ``save()`` stores them) while they never chose, so
+    that reading them, as the preferences page's GET does, writes nothing."""
+    return EmailPreference.objects.filter(user=user).first() or EmailPreference(user=user)
 
 
 def unsubscribe_token(user_id: int, mailing_list: str) -> str:

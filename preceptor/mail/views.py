@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.mail.forms import EmailPreferenceForm
 from preceptor.mail.models import MailingList
 from preceptor.mail.services import click_target, open_record, preferences_for, read_unsubscribe_token, unsubscribe
@@ -18,7 +19,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     preference = preferences_for(request.user)
     form = EmailPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -100,6 +100,18 @@ class Consent:
 
     def allows(self, purpose: str) -> bool:
         return self.decided and purpose in self.granted
+
+
+class ConsentHttpRequest(HttpRequest):
+    """For type checkers: a request that ``ConsentMiddleware`` gave the visitor's choice as ``consent``."""
+
+    consent: Consent
+
+
+def of(request: HttpRequest) -> Consent:
+    """The visitor's choice that ``ConsentMiddleware`` read into ``request.consent``."""
+    # Django's HttpRequest declares no ``consent``: the middleware adds it to every request.
+    return cast(ConsentHttpRequest, request).consent
 
 
 def signals_of(request: HttpRequest) -> dict[str, str]:

@@ -38,7 +38,8 @@ class StaffRequestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from preceptor.accounts.models import User
 
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email = cleaned.get("email")
         if email:
             member = User.objects.filter(email__iexact=email, is_active=True).first()
@@ -61,7 +62,8 @@ class ExtensionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from django.utils import timezone
 
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.data_request.extension_reason:
             raise forms.ValidationError(_("This request was already extended; the law allows it once."))
         if timezone.now() >= self.data_request.due_at:

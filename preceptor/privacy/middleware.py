@@ -1,23 +1,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from preceptor.privacy import consent
 
 
 class ConsentMiddleware:
     """Reads the visitor's choice into ``request.consent``. A Global Privacy Control (or DNT) signal with no
-    choice yet refuses the marketing purposes, recorded once as ``gpc_auto``; the banner stays for the rest."""
+    choice yet refuses the marketing purposes, recorded once as ``gpc_auto``; the banner stays for the rest.
+    "Once" is the consent cookie carrying the record, and for a visitor who keeps no cookies (or refuses this
+    one) once a day (``first_signal_today``), not on every page they GET."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.consent = consent.read(request)
+        # Django's HttpRequest declares no ``consent``: this middleware adds it (read with ``consent.of``).
+        cast(consent.ConsentHttpRequest, request).consent = consent.read(request)
         response = self.get_response(request)
-        state = request.consent
+        state = consent.of(request)
         if (
             state.gpc
             and not state.decided
@@ -25,6 +33,7 @@ class ConsentMiddleware:
             and request.method == "GET"
             and response.status_code == 200
             and "text/html" in response.get("Content-Type", "")
+            and first_signal_today(request)
         ):
             from preceptor.privacy.services import consent_record_create
 
@@ -39,3 +48,14 @@ class ConsentMiddleware:
                 response, record_id=str(record.pk), granted=frozenset(), denied=consent.MARKETING, decided=False
             )
         return response
+
+
+def first_signal_today(request: HttpRequest) -> bool:
+    """True for a visitor's first browser signal of the day, once per process cache (shared with Redis). The
+    visitor is a keyed hash of the day, IP address and browser, kept only in the cache, for a day."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_TLS_PROXY and request.headers.get("X-Forwarded-For"):
+        ip = request.headers["X-Forwarded-For"].split(",")[-1].strip()  # the address our own proxy saw
+    visitor = f"{timezone.localdate()}|{ip}|{request.headers.get('User-Agent', '')}"
+    digest = salted_hmac("preceptor.privacy.gpc", visitor).hexdigest()
+    return cache.add(f"privacy:gpc:{digest}", True, timeout=24 * 60 * 60)

@@ -154,3 +154,15 @@ class PolicyAcknowledgement(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "policy"], name="privacy_ack_once")]
+
+
+class RetentionRun(models.Model):
+    """One run of the daily retention jobs and what each app's ``purge`` removed (``/healthz`` reads the last)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "analytics_retentionrun"  # created by the analytics app before the runner moved here
+        ordering = ["-finished_at"]

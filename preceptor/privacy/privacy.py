@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from preceptor.core.personal_data import PersonalData, row
 from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyAcknowledgement
-from preceptor.privacy.registry import PersonalData, row
 
 CONSENT_FIELDS = (
     "created_at",

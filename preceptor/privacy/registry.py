@@ -6,9 +6,11 @@ Each app with personal data has a ``privacy.py`` module with:
   answers for);
 - ``export_user(user) -> dict``: everything the app holds about the member, as JSON-ready data;
 - ``erase_user(user) -> list[str]``: delete or pseudonymise per the declaration; returns what was kept
-  (and why) so the erasure answer can list it.
+  (and why) so the erasure answer can list it;
+- optionally ``purge(now) -> dict[str, int]``: the app's daily retention (delete or truncate what is past
+  its declared period); returns counts by what was removed.
 
-Data export, erasure and the record of processing activities run over the registry. The test
+Data export, erasure, retention and the record of processing activities run over the registry. The test
 ``test_every_model_with_personal_data_is_declared`` fails when a model that looks personal (a link to the
 user, an e-mail, an IP address, a name, phone or address field) is not declared here.
 """
@@ -17,31 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from importlib import import_module
 from types import ModuleType
-from typing import Any, Literal
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-Erasure = Literal["delete", "pseudonymise", "keep"]
-
-
-@dataclass(frozen=True)
-class PersonalData:
-    model: type[models.Model]
-    fields: tuple[str, ...]
-    purpose: str
-    legal_basis: str
-    retention: str
-    erasure: Erasure
-    recipients: tuple[str, ...] = field(default=())
-
-    @property
-    def label(self) -> str:
-        return self.model._meta.label
+from preceptor.core.personal_data import PersonalData
 
 
 @dataclass(frozen=True)
@@ -50,6 +38,7 @@ class AppPrivacy:
     declarations: tuple[PersonalData, ...]
     export_user: Callable[[Any], dict[str, Any]]
     erase_user: Callable[[Any], list[str]]
+    purge: Callable[[datetime], dict[str, int]] | None = None
 
 
 _NAME_FIELD = re.compile(
@@ -97,6 +86,7 @@ def registry() -> list[AppPrivacy]:
                 declarations=tuple(module.PERSONAL_DATA),
                 export_user=module.export_user,
                 erase_user=module.erase_user,
+                purge=getattr(module, "purge", None),
             )
         )
     return found
@@ -127,19 +117,13 @@ def erase_user(user: Any) -> dict[str, list[str]]:
     return {app.app_label: app.erase_user(user) for app in reversed(registry())}
 
 
-def row(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """A model instance's ``fields`` as JSON-ready values (dates as ISO 8601, files as their name)."""
-    out: dict[str, Any] = {}
-    for name in fields:
-        value = getattr(obj, name)
-        if hasattr(value, "isoformat"):
-            value = value.isoformat()
-        elif isinstance(value, models.fields.files.FieldFile):
-            value = value.name or None
-        elif isinstance(value, models.Model):
-            value = value.pk
-        out[name] = value
-    return out
+def purge(now: datetime) -> dict[str, int]:
+    """Run every app's retention ``purge(now)`` (declared beside its data in ``privacy.py``); what each removed."""
+    counts: dict[str, int] = {}
+    for app in registry():
+        if app.purge is not None:
+            counts.update(app.purge(now))
+    return counts
 
 
 def processing_record() -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,9 +16,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record
 from preceptor.privacy import consent, registry
-from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, ErasureLog
+from preceptor.privacy.models import (
+    ConsentRecord,
+    DataRequest,
+    Disclosure,
+    ErasureLog,
+    PolicyVersion,
+    RetentionRun,
+)
 
 
 def browser_family(user_agent: str) -> str:
@@ -36,10 +45,10 @@ def consent_record_create(
     granted: frozenset[str],
     previous: str = "",
     denied: frozenset[str] | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> ConsentRecord:
     """Append one decision. ``subject_ref`` is the member's id, or the previous record's subject for visitors."""
-    if user is None and getattr(request.user, "is_authenticated", False):
+    if user is None and request.user.is_authenticated:
         user = request.user
     prior = ConsentRecord.objects.filter(pk=previous).first() if previous else None
     record = ConsentRecord(
@@ -65,6 +74,21 @@ def consent_record_create(
     return record
 
 
+def consent_carry_over(user: User, request: HttpRequest) -> None:
+    """Registered on ``accounts.hooks.signed_up``: the choice the visitor made before signing up becomes the
+    new member's, in the sign-up transaction (before anything reacts to the sign-up)."""
+    consent = getattr(request, "consent", None)
+    if consent is not None and consent.decided:
+        consent_record_create(
+            request=request,
+            action="custom",
+            surface="signup",
+            granted=consent.granted,
+            previous=consent.record_id,
+            user=user,
+        )
+
+
 def consent_decide(*, request: HttpRequest, action: str, surface: str, chosen: set[str]) -> ConsentRecord:
     """Turn a form's action into granted purposes and record it; taking back a grant is recorded as withdraw."""
     current = consent.read(request)
@@ -82,9 +106,77 @@ def consent_decide(*, request: HttpRequest, action: str, surface: str, chosen: s
 
 
 # --- Disclosures ---------------------------------------------------------------------------------------------
+DISCLOSURE_CHUNK = 2000  # rows per INSERT: a PARS export of 100,000 completions stays at flat memory
+
+
+@transaction.atomic
+def disclosures_record(
+    *,
+    users: Iterable[User | int],
+    recipient: str,
+    recipient_role: str,
+    data_categories: str,
+    purpose: str,
+    legal_basis: str,
+    channel: str = "",
+    transfer_country: str = "",
+    safeguard: str = "",
+    request_ref: str = "",
+    restricted: bool = False,
+    occurred_at: datetime | None = None,
+) -> int:
+    """Record that the personal data of each member in ``users`` reached ``recipient`` (a teacher, an
+    accreditor, an ad platform, an authority) and return how many ledger rows were written.
+
+    One row per member, however often the member appears in ``users`` (members or their ids, so a large
+    export need not load the accounts), all with the same ``occurred_at`` (default: now). Rows are inserted
+    ``DISCLOSURE_CHUNK`` at a time and none is kept in memory, so an export of any size stays flat.
+
+    ``restricted`` hides the row from the member's own ledger (``/settings/data/`` and their data export).
+    It is allowed only when the law forbids telling the member, and then ``request_ref`` must name the legal
+    request (e.g. the court order's number); a restricted row without one is refused with ``ValueError``.
+
+    A caller must never write ``Disclosure`` rows itself (``Disclosure(...)``, ``Disclosure.objects.create``,
+    ``bulk_create``; ``privacy/tests/test_disclosures.py`` fails on any), never record data that stays within
+    the member's own account, never record a disclosure that did not happen (call it inside the transaction
+    that sends or exports, so a rolled-back export leaves no ledger row), and never set ``restricted`` to
+    spare a recipient or ourselves the member's questions.
+    """
+    fields = _disclosure_fields(
+        recipient=recipient,
+        recipient_role=recipient_role,
+        data_categories=data_categories,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        channel=channel,
+        transfer_country=transfer_country,
+        safeguard=safeguard,
+        request_ref=request_ref,
+        restricted=restricted,
+        occurred_at=occurred_at,
+    )
+    seen: set[int] = set()
+    chunk: list[Disclosure] = []
+    written = 0
+    for user in users:
+        user_id = user if isinstance(user, int) else user.pk
+        if user_id in seen:
+            continue
+        seen.add(user_id)
+        chunk.append(Disclosure(user_id=user_id, **fields))
+        if len(chunk) == DISCLOSURE_CHUNK:
+            Disclosure.objects.bulk_create(chunk)
+            written += len(chunk)
+            chunk.clear()
+    if chunk:
+        Disclosure.objects.bulk_create(chunk)
+        written += len(chunk)
+    return written
+
+
 def disclosure_record(
     *,
-    user: Any,
+    user: User,
     recipient: str,
     recipient_role: str,
     data_categories: str,
@@ -97,28 +189,65 @@ def disclosure_record(
     restricted: bool = False,
     occurred_at: datetime | None = None,
 ) -> Disclosure:
-    """Record that the member's data reached ``recipient`` (a teacher, an accreditor, an authority...)."""
+    """``disclosures_record`` for one member (a conversion sent, a legal request answered), returning the row.
+    The same rules apply: the only way, besides ``disclosures_record``, to write the member's ledger."""
     return Disclosure.objects.create(
         user=user,
-        recipient=recipient,
-        recipient_role=recipient_role,
-        data_categories=data_categories,
-        purpose=purpose,
-        legal_basis=legal_basis,
-        channel=channel,
-        transfer_country=transfer_country,
-        safeguard=safeguard,
-        request_ref=request_ref,
-        restricted=restricted,
-        occurred_at=occurred_at or timezone.now(),
+        **_disclosure_fields(
+            recipient=recipient,
+            recipient_role=recipient_role,
+            data_categories=data_categories,
+            purpose=purpose,
+            legal_basis=legal_basis,
+            channel=channel,
+            transfer_country=transfer_country,
+            safeguard=safeguard,
+            request_ref=request_ref,
+            restricted=restricted,
+            occurred_at=occurred_at,
+        ),
     )
+
+
+def _disclosure_fields(
+    *,
+    recipient: str,
+    recipient_role: str,
+    data_categories: str,
+    purpose: str,
+    legal_basis: str,
+    channel: str,
+    transfer_country: str,
+    safeguard: str,
+    request_ref: str,
+    restricted: bool,
+    occurred_at: datetime | None,
+) -> dict[str, Any]:
+    """The one place that decides a ledger row's fields, and which rows the member may not see."""
+    if recipient_role not in Disclosure.Role.values:
+        raise ValueError(f"Unknown recipient role {recipient_role!r}.")
+    if restricted and not request_ref.strip():
+        raise ValueError("A disclosure hidden from the member must name the legal request (request_ref).")
+    return {
+        "recipient": recipient,
+        "recipient_role": recipient_role,
+        "data_categories": data_categories,
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "channel": channel,
+        "transfer_country": transfer_country,
+        "safeguard": safeguard,
+        "request_ref": request_ref,
+        "restricted": restricted,
+        "occurred_at": occurred_at or timezone.now(),
+    }
 
 
 # --- Data export ---------------------------------------------------------------------------------------------
 EXPORT_SCHEMA_VERSION = 1
 
 
-def data_export_build(*, user: Any, now: datetime | None = None) -> bytes:
+def data_export_build(*, user: User, now: datetime | None = None) -> bytes:
     """A ZIP: one JSON file per app (from the privacy registry), index.html, manifest.json with SHA-256s."""
     now = now or timezone.now()
     files: dict[str, bytes] = {}
@@ -144,7 +273,7 @@ def data_export_build(*, user: Any, now: datetime | None = None) -> bytes:
 
 
 @transaction.atomic
-def data_export_request(*, user: Any, now: datetime | None = None) -> tuple[DataRequest, bytes]:
+def data_export_request(*, user: User, now: datetime | None = None) -> tuple[DataRequest, bytes]:
     """Record the request first, so the copy lists it too, then build the archive and close the request."""
     now = now or timezone.now()
     request = DataRequest.objects.create(
@@ -162,7 +291,7 @@ COOL_OFF = timedelta(days=7)
 
 
 @transaction.atomic
-def erasure_request(*, user: Any, now: datetime | None = None) -> DataRequest:
+def erasure_request(*, user: User, now: datetime | None = None) -> DataRequest:
     now = now or timezone.now()
     existing = DataRequest.objects.filter(
         user=user, kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
@@ -181,7 +310,7 @@ def erasure_request(*, user: Any, now: datetime | None = None) -> DataRequest:
     return request
 
 
-def sessions_revoke(*, user: Any) -> int:
+def sessions_revoke(*, user: User) -> int:
     """Sign the member out everywhere (a pending erasure); signing in again still allows cancelling it."""
     from django.contrib.sessions.models import Session
 
@@ -194,7 +323,7 @@ def sessions_revoke(*, user: Any) -> int:
 
 
 @transaction.atomic
-def erasure_cancel(*, request: DataRequest, actor: Any) -> DataRequest:
+def erasure_cancel(*, request: DataRequest, actor: User) -> DataRequest:
     if request.status == DataRequest.Status.PENDING:
         request.status = DataRequest.Status.CANCELLED
         request.completed_at = timezone.now()
@@ -250,7 +379,7 @@ def erasures_replay() -> int:
 
 
 @transaction.atomic
-def data_request_received(*, user: Any, kind: str, actor: Any, now: datetime | None = None) -> DataRequest:
+def data_request_received(*, user: User, kind: str, actor: User | None, now: datetime | None = None) -> DataRequest:
     """A request received outside the account pages (e-mail, letter), queued with its one-month deadline."""
     now = now or timezone.now()
     request = DataRequest.objects.create(
@@ -265,7 +394,7 @@ def data_request_received(*, user: Any, kind: str, actor: Any, now: datetime | N
 
 
 @transaction.atomic
-def data_request_extend(*, request: DataRequest, months: int, reason: str, actor: Any) -> DataRequest:
+def data_request_extend(*, request: DataRequest, months: int, reason: str, actor: User) -> DataRequest:
     """Extend the deadline (at most two months, once, before it passes) and tell the member why."""
     from django.core.mail import EmailMessage
 
@@ -290,7 +419,7 @@ def data_request_extend(*, request: DataRequest, months: int, reason: str, actor
 
 
 @transaction.atomic
-def policy_publish(*, policy: Any, actor: Any) -> Any:
+def policy_publish(*, policy: PolicyVersion, actor: User) -> PolicyVersion:
     """Make a policy version known: clear the cache (consent is asked again), and for a material change
     tell every active member by e-mail; they acknowledge it at their next visit."""
     from django.core.cache import cache
@@ -322,9 +451,16 @@ def policy_publish(*, policy: Any, actor: Any) -> Any:
     return policy
 
 
-def policy_acknowledge(*, user: Any, policy: Any) -> None:
+def policy_acknowledge(*, user: User, policy: PolicyVersion) -> None:
     from preceptor.privacy.models import PolicyAcknowledgement
 
     _ack, created = PolicyAcknowledgement.objects.get_or_create(user=user, policy=policy)
     if created:
         audit_event_record(action="privacy.policy_acknowledged", actor=user, subject=user, target=policy)
+
+
+def retention_run(*, now: datetime | None = None) -> RetentionRun:
+    """The daily retention jobs: every app's ``purge`` from its ``privacy.py``, recorded as one run."""
+    now = now or timezone.now()
+    counts = registry.purge(now)
+    return RetentionRun.objects.create(started_at=now, finished_at=timezone.now(), counts=counts)

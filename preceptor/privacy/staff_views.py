@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.privacy.forms import ExtensionForm, StaffRequestForm
 from preceptor.privacy.models import DataRequest
 from preceptor.privacy.registry import processing_record
@@ -15,12 +16,12 @@ from preceptor.privacy.services import data_request_extend, data_request_receive
 
 
 @staff_member_required
-def record(request: HttpRequest) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "privacy/staff_record.html", {"entries": processing_record()})
 
 
 @staff_member_required
-def requests_queue(request: HttpRequest) -> HttpResponse:
+def requests_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data_request_received(user=form.cleaned_data["member"], kind=form.cleaned_data["kind"], actor=request.user)
@@ -31,7 +32,7 @@ def requests_queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def extend(request: HttpRequest, public_id: str) -> HttpResponse:
+def extend(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     data_request = get_object_or_404(DataRequest, public_id=public_id, status=DataRequest.Status.PENDING)
     form = ExtensionForm(request.POST or None, data_request=data_request)
     if request.method == "POST" and form.is_valid():

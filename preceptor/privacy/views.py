@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.privacy import consent
 from preceptor.privacy.forms import ErasureForm
 from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
@@ -65,7 +66,7 @@ def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy_obj = needs_acknowledgement(request.user)
     if policy_obj is not None:
         policy_acknowledge(user=request.user, policy=policy_obj)
@@ -76,7 +77,7 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
 
 
 def _preferences_context(request: HttpRequest) -> dict:
-    state = request.consent
+    state = consent.of(request)
     rows = []
     for name, purpose in consent.PURPOSES.items():
         refused_by_signal = state.gpc and name in consent.MARKETING and name not in state.granted
@@ -109,7 +110,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def settings_privacy(request: HttpRequest) -> HttpResponse:
+def settings_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _preferences_context(request)
     context["records"] = ConsentRecord.objects.filter(user=request.user)[:20]
     return render(request, "privacy/settings_privacy.html", context)
@@ -145,7 +146,7 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def settings_data(request: HttpRequest) -> HttpResponse:
+def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Download a copy, delete the account (after re-entering the password, with a 7-day cool-off), and the
     ledger of who received the member's data."""
     pending = DataRequest.objects.filter(

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ProfilesConfig(AppConfig):
     name = "preceptor.profiles"
     label = "profiles"
+
+    def ready(self) -> None:
+        from preceptor.accounts import hooks
+        from preceptor.profiles import services
+
+        hooks.account_created.register(services.profile_for_new_account)

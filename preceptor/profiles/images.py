@@ -30,9 +30,9 @@ def avatar_from_upload(upload: IO[bytes], *, size: int | None = None) -> Content
                 raise ValidationError(_("The photo has too many pixels; please upload a smaller image."))
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
+        with Image.open(upload) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
             image = image.convert("RGB")
             image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
             out = io.BytesIO()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 from preceptor.profiles.models import Profile
 
 PROFILE_FIELDS = (

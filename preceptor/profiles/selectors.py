@@ -3,8 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from preceptor.accounts.models import User
 from preceptor.core.text import render_markdown
 from preceptor.profiles.models import Audience, Profile, Visibility
 
@@ -29,13 +31,15 @@ class ProfilePage:
         return self.profile.user.full_name
 
 
-def audience_of(profile: Profile, viewer: Any) -> Audience:
-    if getattr(viewer, "is_authenticated", False):
+def audience_of(profile: Profile, viewer: User | AnonymousUser) -> Audience:
+    if viewer.is_authenticated:
         return "owner" if viewer.pk == profile.user_id else "member"
     return "public"
 
 
-def profile_page(*, handle: str, viewer: Any, preview_as: Audience | None = None) -> ProfilePage | None:
+def profile_page(
+    *, handle: str, viewer: User | AnonymousUser, preview_as: Audience | None = None
+) -> ProfilePage | None:
     """The profile at ``handle`` as ``viewer`` may see it, or None when it does not exist for them.
 
     A hidden page does not exist for anyone but its owner. The owner may preview it as another audience.
@@ -65,7 +69,7 @@ def profile_page(*, handle: str, viewer: Any, preview_as: Audience | None = None
     return ProfilePage(profile=profile, audience=audience, fields=fields, viewer_is_owner=is_owner)
 
 
-def avatar_visible(*, profile: Profile, viewer: Any) -> bool:
+def avatar_visible(*, profile: Profile, viewer: User | AnonymousUser) -> bool:
     audience = audience_of(profile, viewer)
     if profile.is_hidden and audience != "owner":
         return False

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record
 from preceptor.profiles.models import RESERVED_HANDLES, Profile
 
@@ -23,7 +24,7 @@ def handle_suggest(full_name: str) -> str:
 
 
 @transaction.atomic
-def profile_create(*, user: Any) -> Profile:
+def profile_create(*, user: User) -> Profile:
     return Profile.objects.create(user=user, handle=handle_suggest(user.full_name))
 
 
@@ -39,7 +40,7 @@ EDITABLE_FIELDS = (
 def profile_update(
     *,
     profile: Profile,
-    actor: Any,
+    actor: User | None,
     changes: dict[str, Any],
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
@@ -68,3 +69,8 @@ def profile_update(
         action="profile.updated", actor=actor, subject=profile.user, target=profile, data={"fields": changed}
     )
     return profile
+
+
+def profile_for_new_account(user: User) -> None:
+    """Registered on ``accounts.hooks.account_created``: every member starts with an empty, private profile."""
+    profile_create(user=user)

@@ -7,18 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.profiles.forms import ProfileForm
-from preceptor.profiles.models import Profile
+from preceptor.profiles.models import Audience, Profile
 from preceptor.profiles.selectors import avatar_visible, profile_page
 from preceptor.profiles.services import profile_update
+
+# ?as= on the owner's own page: how the public or a member sees it
+PREVIEWS: dict[str, Audience] = {"public": "public", "member": "member"}
 
 
 @require_GET
 def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    preview = request.GET.get("as")
-    page = profile_page(
-        handle=handle, viewer=request.user, preview_as=preview if preview in ("public", "member") else None
-    )
+    page = profile_page(handle=handle, viewer=request.user, preview_as=PREVIEWS.get(request.GET.get("as", "")))
     if page is None:
         raise Http404
     response = render(request, "profiles/detail.html", {"page": page})
@@ -39,7 +40,7 @@ def profile_avatar(request: HttpRequest, handle: str) -> FileResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = request.user.profile
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=Profile.objects.get(pk=profile.pk))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from preceptor.privacy.registry import PersonalData, row
+from preceptor.core.personal_data import PersonalData, row
 from preceptor.quizzes.models import Attempt
 
 PERSONAL_DATA = [

@@ -1,33 +1,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 
+from preceptor.accounts.models import User
 from preceptor.catalog.models import Course
 from preceptor.catalog.selectors import Access, can_open_everything
+from preceptor.core.hooks import Panel
 from preceptor.quizzes.models import Attempt, Option, Question, Quiz
 
 
-def quiz_access(user: Any) -> Access:
+def quiz_access(user: User | AnonymousUser) -> Access:
     """Quizzes are for Pro members and staff (the post-test gates CME credit)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Access(False, "sign_in")
     reason = can_open_everything(user)
     return Access(True, reason) if reason else Access(False, "upgrade")
 
 
-def quizzes_for_course(*, course: Course, user: Any) -> list[Quiz]:
+def quizzes_for_course(*, course: Course, user: User | AnonymousUser) -> list[Quiz]:
     """The course's quizzes, each annotated with ``has_passed`` for the viewer. One query."""
     quizzes = Quiz.objects.filter(course=course).select_related("module").order_by("kind", "id")
-    if getattr(user, "is_authenticated", False):
+    if user.is_authenticated:
         passed = Attempt.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)
         quizzes = quizzes.annotate(has_passed=Exists(passed))
     found = list(quizzes)
     for quiz in found:
         quiz.course = course  # already loaded: spares a query per quiz for its URL
     return found
+
+
+def course_quizzes_panel(course: Course, user: User | AnonymousUser) -> Panel | None:
+    """Registered on ``catalog.hooks.course_panels``: the course's quizzes, with the viewer's passes."""
+    quizzes = quizzes_for_course(course=course, user=user)
+    return Panel("quizzes/_course_quizzes.html", {"quizzes": quizzes}, order=20) if quizzes else None
 
 
 @dataclass(frozen=True)

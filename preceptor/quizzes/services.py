@@ -9,6 +9,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record
 from preceptor.quizzes.models import Answer, Attempt, Option, Question, Quiz
 
@@ -50,7 +51,7 @@ class AttemptRefused(Exception):
 
 
 @transaction.atomic
-def attempt_start(*, user: Any, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
+def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
     """Start an attempt (or return the one already open) with questions and options in a shuffled order."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.quizzes.models import Attempt, Quiz
 from preceptor.quizzes.selectors import attempt_questions, quiz_access
 from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit, start_rule
@@ -26,7 +27,7 @@ def quiz_detail(request: HttpRequest, slug: str, quiz: str) -> HttpResponse:
         "access": access,
         "question_count": quiz_obj.questions.count(),
     }
-    if not access.allowed:
+    if not access.allowed or not request.user.is_authenticated:  # only members are allowed quizzes
         return render(request, "quizzes/quiz_locked.html", context)
     if request.method == "POST":
         try:
@@ -46,7 +47,7 @@ def quiz_detail(request: HttpRequest, slug: str, quiz: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attempt_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def attempt_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     attempt = Attempt.objects.select_related("quiz__course").filter(public_id=public_id, user=request.user).first()
     if attempt is None or not quiz_access(request.user).allowed:
         raise Http404

@@ -7,8 +7,10 @@ import time_machine
 from django.urls import reverse
 
 from preceptor.analytics import buffer
-from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog, RetentionRun
-from preceptor.analytics.services import aggregate_day, retention_run, truncate_ip
+from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog
+from preceptor.analytics.services import aggregate_day, truncate_ip
+from preceptor.privacy.models import RetentionRun
+from preceptor.privacy.services import retention_run
 
 pytestmark = pytest.mark.django_db
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -161,7 +163,7 @@ def test_the_retention_command_prints_its_counts(capsys):
 
     call_command("run_retention")
     assert "ips_truncated: 0" in capsys.readouterr().out
-    assert reverse("core:healthz") == "/healthz"
+    assert reverse("site:healthz") == "/healthz"
 
 
 def test_trial_and_purchase_goals_are_counted_per_day_without_identity(client):

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.http import HttpRequest
 
+from preceptor.accounts.models import User
 from preceptor.billing.models import Order, Price, Subscription
 
 
@@ -91,7 +92,7 @@ class PaymentProvider(ABC):
 
     # Buying and managing
     @abstractmethod
-    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+    def checkout_url(self, *, request: HttpRequest, user: User, price: Price) -> str:
         """Where to send the member to pay for ``price``."""
 
     @abstractmethod
@@ -109,7 +110,7 @@ class PaymentProvider(ABC):
     def order_returned(self, *, order: Order) -> None:  # noqa: B027 - optional hook, nothing by default
         """The member came back from the provider's page (PayPal captures here)."""
 
-    def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
+    def manage_url(self, *, request: HttpRequest, user: User) -> str | None:
         """A provider-hosted page to change the card or plan; None when the provider has none."""
         return None
 

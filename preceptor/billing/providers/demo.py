@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from preceptor.accounts.models import User
 from preceptor.billing.models import DemoOrder, DemoSubscription, Interval, Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
@@ -41,7 +42,7 @@ class DemoProvider(PaymentProvider):
     def is_available(self) -> bool:
         return bool(settings.DEBUG and settings.BILLING_DEMO)
 
-    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+    def checkout_url(self, *, request: HttpRequest, user: User, price: Price) -> str:
         token = signing.dumps({"user": user.pk, "price": price.pk}, salt=SALT)
         return reverse("billing:demo_pay", args=[token])
 
@@ -52,7 +53,7 @@ class DemoProvider(PaymentProvider):
             raise ProviderError("This demo checkout link is invalid or has expired.") from exc
         return data["user"], data["price"]
 
-    def pay(self, *, user: Any, price: Price, now: datetime | None = None) -> list[IncomingEvent]:
+    def pay(self, *, user: User, price: Price, now: datetime | None = None) -> list[IncomingEvent]:
         """What Stripe would do after a successful Checkout: the subscription and its first paid invoice."""
         if not self.is_available():
             raise ProviderError("The demo provider is off.")

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
+from preceptor.accounts.models import User
 from preceptor.billing.models import Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
@@ -112,7 +113,7 @@ class PayPalProvider(PaymentProvider):
             raise ProviderError(f"PayPal {method} {path}: {exc}") from exc
 
     # --- Buying and managing ---------------------------------------------------------------------------
-    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+    def checkout_url(self, *, request: HttpRequest, user: User, price: Price) -> str:
         if not price.paypal_plan_id:
             raise ProviderError(f"{price} has no PayPal plan id")
         data = self._call(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from preceptor.accounts.models import User
 from preceptor.billing.models import Customer, Order, Price, Subscription
 from preceptor.billing.providers.base import (
     Effects,
@@ -64,14 +65,15 @@ class StripeProvider(PaymentProvider):
         """One client (and connection pool) per key and base address."""
         key = (settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
         if getattr(self, "_client_key", None) != key:
-            base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
             self._client = stripe.StripeClient(
-                settings.STRIPE_SECRET_KEY, stripe_version=API_VERSION, base_addresses=base
+                settings.STRIPE_SECRET_KEY,
+                stripe_version=API_VERSION,
+                base_addresses={"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None,
             )
             self._client_key = key
         return self._client
 
-    def _customer_id(self, user: Any) -> str:
+    def _customer_id(self, user: User) -> str:
         existing = Customer.objects.filter(user=user, provider=self.name).first()
         if existing:
             return existing.provider_id
@@ -82,7 +84,7 @@ class StripeProvider(PaymentProvider):
         Customer.objects.get_or_create(user=user, provider=self.name, defaults={"provider_id": customer.id})
         return customer.id
 
-    def checkout_url(self, *, request: HttpRequest, user: Any, price: Price) -> str:
+    def checkout_url(self, *, request: HttpRequest, user: User, price: Price) -> str:
         if not price.stripe_price_id:
             raise ProviderError(f"{price} has no Stripe price id")
         try:
@@ -102,6 +104,8 @@ class StripeProvider(PaymentProvider):
             )
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
+        if session.url is None:  # only embedded Checkout sessions have none; ours are hosted
+            raise ProviderError("Stripe returned a Checkout session without a URL")
         return session.url
 
     def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
@@ -132,6 +136,8 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         order.provider_id = session.id
+        if session.url is None:  # only embedded Checkout sessions have none; ours are hosted
+            raise ProviderError("Stripe returned a Checkout session without a URL")
         return session.url
 
     def fetch_order(self, provider_id: str) -> RemoteOrder:
@@ -155,7 +161,7 @@ class StripeProvider(PaymentProvider):
             paid_at=_when(charge.get("created")) if isinstance(charge, dict) else None,
         )
 
-    def manage_url(self, *, request: HttpRequest, user: Any) -> str | None:
+    def manage_url(self, *, request: HttpRequest, user: User) -> str | None:
         customer = Customer.objects.filter(user=user, provider=self.name).first()
         if customer is None:
             return None

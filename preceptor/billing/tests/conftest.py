@@ -1,4 +1,4 @@
-"""Billing test helpers: a real localstripe server per test session, and events signed like Stripe's."""
+"""Billing test helpers: demo prices and a demo purchase, a localstripe server per session, Stripe-signed events."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from preceptor.billing.services import prices_ensure
 
 WEBHOOK_SECRET = "whsec_test_preceptor"
 
@@ -80,3 +83,18 @@ def stripe_event(event_type: str, obj: dict, *, event_id: str | None = None) -> 
 def post_event(client, body: bytes, **headers):
     headers.setdefault("HTTP_STRIPE_SIGNATURE", sign(body))
     return client.post("/webhooks/stripe/", data=body, content_type="application/json", **headers)
+
+
+@pytest.fixture
+def prices(db, settings):
+    settings.DEBUG = True  # the demo checkout exists only on servers in debug mode (pytest turns DEBUG off)
+    return {(p.interval, p.currency): p for p in prices_ensure()}
+
+
+def buy(client, user, interval="month", currency="EUR"):
+    client.force_login(user)
+    response = client.post(
+        reverse("billing:checkout"), {"interval": interval, "currency": currency, "provider": "demo"}
+    )
+    assert response.status_code == 302, response
+    return client.post(response.url)

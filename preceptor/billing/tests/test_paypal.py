@@ -61,8 +61,10 @@ class FakePayPal:
             sub["status"] = "CANCELLED"
             return httpx.Response(204)
         if path.startswith("/v1/billing/subscriptions/"):
-            sub = self.subscriptions.get(path.rsplit("/", 1)[-1])
-            return httpx.Response(200, json=sub) if sub else httpx.Response(404, json={"name": "RESOURCE_NOT_FOUND"})
+            found = self.subscriptions.get(path.rsplit("/", 1)[-1])
+            return (
+                httpx.Response(200, json=found) if found else httpx.Response(404, json={"name": "RESOURCE_NOT_FOUND"})
+            )
         if path.startswith("/v1/payments/sale/"):
             return httpx.Response(200, json=self.sales[path.rsplit("/", 1)[-1]])
         return httpx.Response(404)

@@ -1,4 +1,4 @@
-"""Certificates and their pages: ../shared/spec/cme.md requirements 14, 15, 17, and access for owner, other
+"""Certificates and their pages: docs/requirements.md, CME requirements 14, 15, 17, and access for owner, other
 member and anonymous visitor."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Credit arithmetic and statements: ../shared/spec/cme.md requirements 1, 2, 12, 13, 15, 34."""
+"""Credit arithmetic and statements: docs/requirements.md, CME requirements 1, 2, 12, 13, 15, 34."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PARS export and reports: ../shared/spec/cme.md requirements 21–30."""
+"""PARS export and reports: docs/requirements.md, CME requirements 21–30."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Claim rules: ../shared/spec/cme.md requirements 3–11, 16, 18–20, 23, 31–33, 36."""
+"""Claim rules: docs/requirements.md, CME requirements 3–11, 16, 18–20, 23, 31–33, 36."""
 
 from __future__ import annotations
 
@@ -367,8 +367,8 @@ def test_provider_must_have_its_id_when_accredited(db):
 
 
 def test_req18_records_are_kept_six_years_then_deleted_by_the_retention_job(ready, activity):
-    from preceptor.analytics.services import retention_run
     from preceptor.cme.models import EvaluationResponse
+    from preceptor.privacy.services import retention_run
     from preceptor.quizzes.models import Attempt
 
     [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))

@@ -1,4 +1,4 @@
-"""The member's transcript: ../shared/spec/cme.md requirement 35, and who may see it."""
+"""The member's transcript: docs/requirements.md, CME requirement 35, and who may see it."""
 
 from __future__ import annotations
 

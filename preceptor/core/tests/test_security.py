@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.mark.django_db
 def test_responses_carry_the_security_headers(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "script-src 'self'" in csp

@@ -63,7 +63,13 @@ def consent_banner(context: dict[str, Any]) -> dict[str, Any]:
     state = getattr(request, "consent", None)
     # Asked only when this server actually uses a third-party tag; never on the preferences page itself.
     in_use = [p["label"] for name, p in consent.PURPOSES.items() if p["setting"] and consent.configured(name)]
-    show = bool(in_use) and state is not None and not state.decided and not request.path.startswith("/privacy/cookies/")
+    show = (
+        bool(in_use)
+        and request is not None
+        and state is not None
+        and not state.decided
+        and not request.path.startswith("/privacy/cookies/")
+    )
     return {
         "show": show,
         "in_use": in_use,

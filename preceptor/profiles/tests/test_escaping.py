@@ -37,7 +37,7 @@ def test_script_and_html_in_every_free_text_field_come_back_escaped(client, lear
             assert dangerous not in html
         assert "&lt;" in html
     client.force_login(learner)
-    for url in (reverse("accounts:account"), reverse("profiles:edit"), reverse("core:home")):
+    for url in (reverse("accounts:account"), reverse("profiles:edit"), reverse("site:home")):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html
         assert "<img src=x" not in html

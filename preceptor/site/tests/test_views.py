@@ -13,7 +13,7 @@ def test_healthz_reports_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
-    from preceptor.core import views
+    from preceptor.site import views
 
     def broken_cursor(*args, **kwargs):
         raise OperationalError("connection refused")
@@ -25,7 +25,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["core:home", "core:support", "privacy:policy", "privacy:cookies"])
+@pytest.mark.parametrize("name", ["site:home", "site:support", "privacy:policy", "privacy:cookies"])
 def test_public_pages_render_for_anonymous_visitors_and_members(client, learner, name):
     assert client.get(reverse(name)).status_code == 200
     client.force_login(learner)
@@ -34,8 +34,8 @@ def test_public_pages_render_for_anonymous_visitors_and_members(client, learner,
 
 @pytest.mark.django_db
 def test_every_page_links_to_privacy_cookie_settings_and_support(client):
-    html = client.get(reverse("core:home")).content.decode()
-    for url in (reverse("privacy:policy"), reverse("privacy:cookies"), reverse("core:support")):
+    html = client.get(reverse("site:home")).content.decode()
+    for url in (reverse("privacy:policy"), reverse("privacy:cookies"), reverse("site:support")):
         assert f'href="{url}"' in html
 
 
@@ -49,7 +49,7 @@ def test_page_titles_read_page_section_site(client):
 def test_pages_are_served_in_german_when_chosen(client):
     response = client.post(reverse("set_language"), {"language": "de", "next": "/"})
     assert response.status_code == 302
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("site:home")).content.decode()
     assert '<html lang="de">' in html
     assert "Kostenlos testen" in html
     assert "Datenschutz" in html

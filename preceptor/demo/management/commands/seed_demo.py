@@ -17,9 +17,10 @@ from preceptor.billing.services import prices_ensure
 from preceptor.catalog.demo import demo_courses_create
 from preceptor.catalog.models import Course
 from preceptor.classes.demo import demo_classes_create
-from preceptor.cme.demo import demo_accreditations_create
+from preceptor.cme.demo import demo_accreditations_create, demo_cme_learner_create
 from preceptor.profiles.models import Profession, Visibility
 from preceptor.profiles.services import profile_update
+from preceptor.quizzes.demo import demo_quizzes_create
 
 DEMO_PASSWORD = "preceptor-demo"  # noqa: S105 - published demo password, refused with DEBUG off
 
@@ -129,6 +130,7 @@ class Command(BaseCommand):
         prices_ensure()
         teachers = list(User.objects.filter(email__in=[s["email"] for s in DEMO_ACCOUNTS if s.get("teacher")]))
         courses = demo_courses_create(teachers=teachers)
+        demo_quizzes_create(courses=courses)
         self.stdout.write(f"courses: {len(courses)} created, {Course.objects.count()} in all")
         activities = demo_accreditations_create()
         self.stdout.write(f"CME activities: {len(activities)} created")
@@ -137,4 +139,7 @@ class Command(BaseCommand):
             attendee=User.objects.get(email="pro@example.com"),
         )
         self.stdout.write(f"classes: {len(classes)} created")
+        # After the courses, post-tests and accreditations: the Pro member's claimed certificate (and PARS identity).
+        claims = demo_cme_learner_create(user=User.objects.get(email="pro@example.com"))
+        self.stdout.write(f"CME claims: {len(claims)} created")
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}"))

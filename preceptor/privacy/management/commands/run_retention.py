@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from preceptor.analytics.services import retention_run
+from preceptor.privacy.services import retention_run
 
 
 class Command(BaseCommand):
