@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from preceptor.core.models import DomainEvent
 from preceptor.privacy.selectors import member_grants
-from preceptor.privacy.services import disclosure_record
+from preceptor.privacy.services import disclosures_record
 
 EVENTS = {"trial_started": ("StartTrial", "trial"), "purchase_completed": ("Purchase", "purchase")}
 MAX_AGE = timedelta(days=7)
@@ -100,8 +100,8 @@ def conversion_send(*, event: DomainEvent, transport: httpx.BaseTransport | None
             payload = meta_payload(event) if purpose == "marketing_meta" else google_payload(event)
             response = http.post(url, json=payload, headers={"Authorization": f"Bearer {token}"})
             response.raise_for_status()
-            disclosure_record(
-                user=event.user,
+            disclosures_record(
+                users=[event.user],
                 recipient=recipient,
                 recipient_role="controller",
                 data_categories="hashed e-mail address, event type, value",

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from preceptor.analytics.services import truncate_ip
 from preceptor.analytics.useragents import classify
+from preceptor.analytics.visitors import truncate_ip
 
 LINE = re.compile(
     rb'^(\S+) \S+ \S+ \[(\d{2})/(\w{3})/(\d{4}):[^\]]+\] "(?:(\S+) (\S+)(?: [^"]*)?|[^"]*)" (\d{3}) (\S+)'
@@ -161,7 +161,7 @@ def count(
         totals.browsers[browser or "Unknown"] += 1
         totals.systems[system or "Unknown"] += 1
         if countries:
-            from preceptor.analytics.services import country_of
+            from preceptor.analytics.visitors import country_of
 
             totals.countries[country_of(address) or "unknown"] += 1
     if progress is not None:

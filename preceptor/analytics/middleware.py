@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from preceptor.analytics import buffer
-from preceptor.analytics.services import country_of, salt_for, visitor_key
+from preceptor.analytics.services import daily_salt_ensure
 from preceptor.analytics.useragents import classify
+from preceptor.analytics.visitors import country_of, visitor_key
 
 NOT_COUNTED = ("/static/", "/media/", "/admin/", "/healthz", "/webhooks/", "/mail/", "/staff/", "/i18n/")
 _salts: dict[date, bytes] = {}
@@ -21,7 +22,7 @@ _salts: dict[date, bytes] = {}
 def _salt(day: date) -> bytes:
     if day not in _salts:
         _salts.clear()  # only today's salt is ever kept in memory
-        _salts[day] = salt_for(day)
+        _salts[day] = daily_salt_ensure(day=day)
     return _salts[day]
 
 

@@ -7,7 +7,49 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from preceptor.analytics.models import DailyStat, PageviewEvent
-from preceptor.analytics.services import COUNTED_DIRECTLY, day_aggregates
+from preceptor.core.models import DomainEvent
+
+COUNTED_DIRECTLY = ("bots",)  # daily metrics counted as they happen, not rolled up from raw pageviews
+
+
+def day_aggregates(day: date) -> list[DailyStat]:
+    """A day's raw pageviews rolled into daily aggregate rows, unsaved (none for a day without pageviews), for
+    ``services.daily_stats_aggregate`` to store, or for the statistics page to show today's figures without
+    writing them."""
+    events = list(
+        PageviewEvent.objects.filter(day=day).values_list(
+            "visitor", "path", "country", "browser", "os", "device", "referrer_host"
+        )
+    )
+    if not events:
+        return []
+    counters: dict[str, Counter] = {
+        name: Counter() for name in ("page", "country", "browser", "os", "device", "referrer")
+    }
+    for _visitor, path, country, browser, system, device, referrer in events:
+        counters["page"][path] += 1
+        counters["country"][country or "unknown"] += 1
+        counters["browser"][browser] += 1
+        counters["os"][system] += 1
+        counters["device"][device] += 1
+        if referrer:
+            counters["referrer"][referrer] += 1
+    goals = Counter(
+        DomainEvent.objects.filter(created_at__date=day, kind__in=("trial_started", "purchase_completed")).values_list(
+            "kind", flat=True
+        )
+    )
+    rows = [DailyStat(day=day, metric="goal", key=kind, count=count) for kind, count in goals.items()]
+    rows += [
+        DailyStat(day=day, metric="visitors", count=len({e[0] for e in events})),
+        DailyStat(day=day, metric="pageviews", count=len(events)),
+    ]
+    rows += [
+        DailyStat(day=day, metric=metric, key=key[:300], count=count)
+        for metric, counter in counters.items()
+        for key, count in counter.items()
+    ]
+    return rows
 
 
 def statistics(*, start: date, end: date, top: int = 10) -> dict[str, Any]:

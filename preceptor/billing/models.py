@@ -200,6 +200,11 @@ class Order(models.Model):
     def display(self) -> str:
         return money(self.amount, self.currency)
 
+    @property
+    def return_session_key(self) -> str:
+        """The session key under which a page that starts a purchase leaves the address to come back to."""
+        return f"billing-order-next-{self.public_id}"
+
 
 class ProviderEvent(models.Model):
     """Every webhook event, stored once: (provider, event id) is unique, so a duplicate has no second effect."""

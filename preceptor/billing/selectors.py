@@ -54,6 +54,10 @@ def membership_for(user: User, *, now: datetime | None = None) -> Membership:
     return Membership("trial_ended", user.trial_ends_at, now)
 
 
+def price_for(*, interval: str, currency: str) -> Price | None:
+    return Price.objects.filter(interval=interval, currency=currency, is_active=True).first()
+
+
 def prices_by_currency() -> dict[str, dict[str, Price]]:
     """{"EUR": {"month": price, "year": price}, "USD": {...}} for the offered prices."""
     table: dict[str, dict[str, Price]] = {}

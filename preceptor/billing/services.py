@@ -25,45 +25,69 @@ logger = logging.getLogger(__name__)
 
 def event_handle(*, provider: PaymentProvider, event: IncomingEvent) -> ProviderEvent:
     """Store the event once and process it. A duplicate of a processed event does nothing; a duplicate of a
-    failed or unfinished one is processed again (every effect is an idempotent upsert)."""
-    try:
-        with transaction.atomic():
-            stored = ProviderEvent.objects.create(
-                provider=provider.name, event_id=event.event_id, type=event.type, payload=event.payload
-            )
-    except IntegrityError:
-        stored = ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
-        if stored.status in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
-            return stored
+    failed or unfinished one is processed again (every effect is an idempotent upsert). Not one transaction:
+    the event is stored first (``event_store``), so that a processing that fails leaves it stored to retry."""
+    stored = event_store(provider=provider, event=event)
+    if stored.status in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
+        return stored
     return event_process(provider=provider, stored=stored)
 
 
+@transaction.atomic
+def event_store(*, provider: PaymentProvider, event: IncomingEvent) -> ProviderEvent:
+    """The event stored once per (provider, event id): a duplicate returns the stored one, whatever its status."""
+    try:
+        with transaction.atomic():
+            return ProviderEvent.objects.create(
+                provider=provider.name, event_id=event.event_id, type=event.type, payload=event.payload
+            )
+    except IntegrityError:
+        return ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
+
+
 def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> ProviderEvent:
-    """Re-read what the event concerns from the provider and upsert our state; record success or failure."""
+    """Re-read what the event concerns from the provider and upsert our state; record success or failure.
+    Not one transaction: each upsert is its own (``*_sync``), between calls to the provider, and a failure must
+    be recorded on the stored event (``event_outcome_record``) while the failed upsert is rolled back."""
     event = IncomingEvent(event_id=stored.event_id, type=stored.type, payload=stored.payload)
     effects = provider.effects(event)
+    stored = event_attempt_count(stored=stored)
+    if not (effects.subscriptions or effects.payments or effects.orders):
+        return event_outcome_record(stored=stored, status=ProviderEvent.Status.IGNORED)
+    try:
+        for provider_id in effects.subscriptions:
+            synced = subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
+            if event.type in provider.payment_failed_events:
+                transaction.on_commit(partial(_send_dunning, synced.pk))
+        for provider_id in effects.payments:
+            payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
+        for provider_id in effects.orders:
+            order_sync(provider=provider, remote=provider.fetch_order(provider_id))
+    except Exception as exc:
+        logger.exception("billing: %s event %s failed", provider.name, stored.event_id)
+        return event_outcome_record(
+            stored=stored, status=ProviderEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )
+    return event_outcome_record(stored=stored, status=ProviderEvent.Status.PROCESSED)
+
+
+@transaction.atomic
+def event_attempt_count(*, stored: ProviderEvent) -> ProviderEvent:
+    """Count one processing attempt before it runs, so that an attempt that fails is counted too."""
     ProviderEvent.objects.filter(pk=stored.pk).update(attempts=stored.attempts + 1)
     stored.attempts += 1
-    if not (effects.subscriptions or effects.payments or effects.orders):
-        stored.status = ProviderEvent.Status.IGNORED
+    return stored
+
+
+@transaction.atomic
+def event_outcome_record(*, stored: ProviderEvent, status: str, error: str = "") -> ProviderEvent:
+    """How processing ended: processed or ignored (with the time), or failed (with the error, to retry)."""
+    stored.status, stored.error = status, error[:2000]
+    if status == ProviderEvent.Status.FAILED:
+        stored.save(update_fields=["status", "error"])
     else:
-        try:
-            for provider_id in effects.subscriptions:
-                synced = subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
-                if event.type in provider.payment_failed_events:
-                    transaction.on_commit(partial(_send_dunning, synced.pk))
-            for provider_id in effects.payments:
-                payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
-            for provider_id in effects.orders:
-                order_sync(provider=provider, remote=provider.fetch_order(provider_id))
-        except Exception as exc:
-            logger.exception("billing: %s event %s failed", provider.name, stored.event_id)
-            stored.status, stored.error = ProviderEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
-            stored.save(update_fields=["status", "error"])
-            return stored
-        stored.status = ProviderEvent.Status.PROCESSED
-    stored.processed_at, stored.error = timezone.now(), ""
-    stored.save(update_fields=["status", "processed_at", "error"])
+        stored.processed_at = timezone.now()
+        stored.save(update_fields=["status", "processed_at", "error"])
     return stored
 
 
@@ -203,10 +227,7 @@ def checkout_start(*, provider: PaymentProvider, request: HttpRequest, user: Use
     return provider.checkout_url(request=request, user=user, price=price)
 
 
-def price_for(*, interval: str, currency: str) -> Price | None:
-    return Price.objects.filter(interval=interval, currency=currency, is_active=True).first()
-
-
+@transaction.atomic
 def demo_checkout_complete(*, provider: DemoProvider, user: User, price: Price, now: datetime | None = None) -> None:
     for event in provider.pay(user=user, price=price, now=now):
         event_handle(provider=provider, event=event)
@@ -215,6 +236,7 @@ def demo_checkout_complete(*, provider: DemoProvider, user: User, price: Price, 
 DEFAULT_PRICES = {("month", "EUR"): 2900, ("year", "EUR"): 24900, ("month", "USD"): 3200, ("year", "USD"): 27900}
 
 
+@transaction.atomic
 def prices_ensure() -> list[Price]:
     """The default Pro prices (editable afterwards in the admin); existing prices are left as they are."""
     return [
@@ -235,11 +257,6 @@ def order_create(*, user: User, item: str, description: str, amount: int, curren
         data={"item": item, "amount": amount, "currency": currency},
     )
     return order
-
-
-def order_return_key(order: Order) -> str:
-    """The session key under which a page that starts a purchase leaves the address to come back to."""
-    return f"billing-order-next-{order.public_id}"
 
 
 def order_checkout_start(*, provider: PaymentProvider, request: HttpRequest, order: Order) -> str:

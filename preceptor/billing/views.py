@@ -15,15 +15,14 @@ from preceptor.billing.models import Currency, Order, Price, ProviderEvent, Rece
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import InvalidSignature, ProviderError
 from preceptor.billing.providers.demo import DemoProvider
-from preceptor.billing.selectors import current_subscription, membership_for, prices_by_currency, receipts_for
-from preceptor.billing.services import (
-    checkout_start,
-    demo_checkout_complete,
-    event_handle,
-    order_return_key,
+from preceptor.billing.selectors import (
+    current_subscription,
+    membership_for,
     price_for,
-    subscription_cancel,
+    prices_by_currency,
+    receipts_for,
 )
+from preceptor.billing.services import checkout_start, demo_checkout_complete, event_handle, subscription_cancel
 from preceptor.core.http import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
@@ -157,7 +156,7 @@ def order_return(request: AuthenticatedHttpRequest, public_id: str) -> HttpRespo
     else:
         messages.info(request, _("We are waiting for the payment service to confirm your payment."))
     # Back to the page the purchase started from (e.g. the class), when it said so.
-    return redirect(request.session.pop(order_return_key(order), None) or "billing:overview")
+    return redirect(request.session.pop(order.return_session_key, None) or "billing:overview")
 
 
 @login_required

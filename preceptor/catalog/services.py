@@ -13,6 +13,7 @@ from preceptor.accounts.models import User
 from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress, Module
 
 
+@transaction.atomic
 def lesson_create(*, module: Module, files: dict[str, File] | None = None, **fields: Any) -> Lesson:
     """A lesson in ``module`` (and so in its course); ``files`` maps "video"/"captions" to files to store."""
     lesson = Lesson(module=module, course=module.course, **fields)
@@ -27,6 +28,7 @@ MAX_PLAYBACK_RATE = 2.5  # watched time may grow at most this fast against the c
 REPORT_SLACK_SECONDS = 5.0
 
 
+@transaction.atomic
 def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> None:
     """Remember the lesson as the member's place in the course ("continue where you left off").
 
@@ -97,6 +99,7 @@ def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) 
     return progress
 
 
+@transaction.atomic
 def download_count(*, file: LessonFile, day: date | None = None) -> None:
     """Count one download of a handout for the day (no identity is stored)."""
     day = day or timezone.localdate()

@@ -8,7 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.classes.models import LiveClass, Registration, Teacher
+from preceptor.billing.selectors import has_bought, membership_for
+from preceptor.classes.models import LiveClass, Registration, Teacher, TeacherTerms, TermsAcceptance
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -60,3 +61,37 @@ def taught_by(teacher: Teacher) -> QuerySet[LiveClass]:
         taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
         waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
     ).order_by("-starts_at")
+
+
+def may_attend(user: User, live_class: LiveClass) -> bool:
+    """Included in Pro; otherwise bought singly (and paid)."""
+    return membership_for(user).is_pro or user.is_staff or has_bought(user, live_class.item)
+
+
+def teacher_for(user: User) -> Teacher | None:
+    """A teacher-role member's teacher page: their stored one, or until it is stored (``services.teacher_ensure``)
+    an unsaved one named after them at their profile handle, so that pages show it without writing anything."""
+    if not user.is_teacher:
+        return None
+    teacher = Teacher.objects.filter(user=user).first()
+    if teacher is None:
+        profile = getattr(user, "profile", None)
+        slug = profile.handle if profile else f"teacher-{user.pk}"
+        teacher = Teacher(user=user, slug=slug, display_name=user.full_name)
+    return teacher
+
+
+def teacher_at(handle: str) -> Teacher | None:
+    """The unsaved teacher page (``teacher_for``) of the teacher-role member with this profile handle."""
+    user = User.objects.filter(is_teacher=True, is_active=True, profile__handle=handle).first()
+    teacher = teacher_for(user) if user else None
+    return teacher if teacher is not None and teacher.pk is None else None
+
+
+def current_terms() -> TeacherTerms | None:
+    return TeacherTerms.objects.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
+
+
+def has_accepted_current_terms(user: User) -> bool:
+    terms = current_terms()
+    return terms is not None and TermsAcceptance.objects.filter(user=user, terms=terms).exists()

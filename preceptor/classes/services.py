@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
+from typing import Literal
 
 from django.core.files import File
 from django.db import transaction
@@ -14,11 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from preceptor.accounts.models import User
-from preceptor.billing.selectors import has_bought, membership_for
 from preceptor.catalog.models import Course, Module
 from preceptor.catalog.services import lesson_create
 from preceptor.classes import bbb
+from preceptor.classes.meetings import meeting_url
 from preceptor.classes.models import Attendance, LiveClass, Registration, Teacher, TeacherTerms, TermsAcceptance
+from preceptor.classes.selectors import may_attend, teacher_for
 from preceptor.core.http import absolute_url
 from preceptor.core.services import audit_event_record
 from preceptor.mail.services import marketing_send
@@ -30,13 +30,8 @@ class SignupRefused(Exception):
     pass
 
 
-def may_attend(user: User, live_class: LiveClass) -> bool:
-    """Included in Pro; otherwise bought singly (and paid)."""
-    return membership_for(user).is_pro or user.is_staff or has_bought(user, live_class.item)
-
-
 @transaction.atomic
-def signup(*, user: User, live_class: LiveClass, now: datetime | None = None) -> Registration:
+def registration_create(*, user: User, live_class: LiveClass, now: datetime | None = None) -> Registration:
     """A seat if one is free, else a place on the waitlist. The class row is locked while seats are counted,
     so two members asking for the last seat at once get one seat and one waitlist place."""
     now = now or timezone.now()
@@ -62,7 +57,7 @@ def signup(*, user: User, live_class: LiveClass, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def cancel(*, registration: Registration) -> Registration | None:
+def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel; a freed seat goes to the first member on the waitlist, who is told by e-mail. Returns them."""
     locked = LiveClass.objects.select_for_update().get(pk=registration.live_class_id)
     was_registered = registration.status == Registration.Status.REGISTERED
@@ -109,111 +104,80 @@ def _notify(registration: Registration, kind: str, subject: str, lead: str) -> b
 
 
 def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
-    """The 24-hour and 1-hour reminders, once each, to members who want class reminders."""
+    """The 24-hour and 1-hour reminders, once each, to members who want class reminders. Not one transaction:
+    each reminder is its own (``reminder_send``), so one that fails leaves those already sent marked sent."""
     now = now or timezone.now()
     counts = {"24h": 0, "1h": 0}
     base = Registration.objects.filter(
         status=Registration.Status.REGISTERED, live_class__ended_at__isnull=True, live_class__starts_at__gt=now
     ).select_related("live_class", "user")
     for registration in base.filter(reminded_1h_at__isnull=True, live_class__starts_at__lte=now + timedelta(hours=1)):
-        _notify(
-            registration,
-            "reminder-1h",
-            f"In one hour: {registration.live_class.title}",
-            "Your class starts in one hour.",
-        )
+        reminder_send(registration=registration, before="1h", now=now)
+        counts["1h"] += 1
+    for registration in base.filter(reminded_24h_at__isnull=True, live_class__starts_at__lte=now + timedelta(hours=24)):
+        reminder_send(registration=registration, before="24h", now=now)
+        counts["24h"] += 1
+    return counts
+
+
+@transaction.atomic
+def reminder_send(*, registration: Registration, before: Literal["1h", "24h"], now: datetime) -> Registration:
+    """One reminder: the e-mail queued (sent after commit, if the member wants class reminders) and the
+    registration marked as reminded, together. The 1-hour reminder stands in for a 24-hour one not sent."""
+    title = registration.live_class.title
+    if before == "1h":
+        _notify(registration, "reminder-1h", f"In one hour: {title}", "Your class starts in one hour.")
         Registration.objects.filter(pk=registration.pk).update(
             reminded_1h_at=now, reminded_24h_at=registration.reminded_24h_at or now
         )
-        counts["1h"] += 1
-    for registration in base.filter(reminded_24h_at__isnull=True, live_class__starts_at__lte=now + timedelta(hours=24)):
-        _notify(
-            registration, "reminder-24h", f"Tomorrow: {registration.live_class.title}", "Your class starts in 24 hours."
-        )
+    else:
+        _notify(registration, "reminder-24h", f"Tomorrow: {title}", "Your class starts in 24 hours.")
         Registration.objects.filter(pk=registration.pk).update(reminded_24h_at=now)
-        counts["24h"] += 1
-    return counts
+    return registration
 
 
 # --- joining, leaving, ending ---------------------------------------------------------------------------
 
 
-def join(*, registration: Registration, now: datetime | None = None) -> str:
-    """Record the join and give the address to open: BigBlueButton's signed join URL, or the meeting URL."""
+def attendance_join(*, registration: Registration, now: datetime | None = None) -> str:
+    """Give the address to open — BigBlueButton's signed join URL, or the meeting URL (``meetings``) — and
+    record the join. The meeting server is asked first, outside any transaction: one that fails raises, and
+    the join is not recorded."""
     live_class = registration.live_class
-    Attendance.objects.create(registration=registration, joined_at=now or timezone.now())
-    return _meeting_url(
+    url = meeting_url(
         live_class,
         full_name=registration.user.full_name,
         user_id=str(registration.user_id),
         moderator=False,
         logout=absolute_url(reverse("classes:left", args=[live_class.slug])),
     )
+    Attendance.objects.create(registration=registration, joined_at=now or timezone.now())
+    return url
 
 
-def teacher_join_url(*, teacher: Teacher, live_class: LiveClass) -> str:
-    return _meeting_url(
-        live_class,
-        full_name=teacher.display_name,
-        user_id=f"teacher-{teacher.user_id}",
-        moderator=True,
-        logout=absolute_url(reverse("classes:teach")),
-    )
-
-
-def _meeting_url(live_class: LiveClass, *, full_name: str, user_id: str, moderator: bool, logout: str) -> str:
-    if not bbb.configured():
-        return live_class.meeting_url
-    bbb.create(
-        meeting_id=live_class.meeting_id,
-        name=live_class.title,
-        logout_url=logout,
-        duration_minutes=live_class.duration_minutes,
-    )
-    return bbb.join_url(
-        meeting_id=live_class.meeting_id, full_name=full_name, user_id=user_id, moderator=moderator, logout_url=logout
-    )
-
-
-def leave(*, registration: Registration, now: datetime | None = None) -> None:
+@transaction.atomic
+def attendance_leave(*, registration: Registration, now: datetime | None = None) -> None:
     now = now or timezone.now()
     registration.attendances.filter(left_at__isnull=True).update(left_at=now)
 
 
-@transaction.atomic
-def end(*, live_class: LiveClass, actor: User, now: datetime | None = None) -> None:
-    """End the class: BBB's meeting is ended and everyone still in it is recorded as having left now."""
+def live_class_end(*, live_class: LiveClass, actor: User, now: datetime | None = None) -> None:
+    """End the class: BBB's meeting is ended (outside any transaction), then everyone still in it is recorded
+    as having left now, in one transaction."""
     now = now or timezone.now()
     if bbb.configured():
         bbb.end(meeting_id=live_class.meeting_id)
-    Attendance.objects.filter(registration__live_class=live_class, left_at__isnull=True).update(left_at=now)
-    live_class.ended_at = now
-    live_class.save(update_fields=["ended_at"])
-    audit_event_record(action="classes.ended", actor=actor, target=live_class)
+    with transaction.atomic():
+        Attendance.objects.filter(registration__live_class=live_class, left_at__isnull=True).update(left_at=now)
+        live_class.ended_at = now
+        live_class.save(update_fields=["ended_at"])
+        audit_event_record(action="classes.ended", actor=actor, target=live_class)
 
 
-def teacher_for(user: User) -> Teacher | None:
-    """A teacher-role member's teacher page: their stored one, or until it is stored (``teacher_ensure``) an
-    unsaved one named after them at their profile handle, so that pages show it without writing anything."""
-    if not user.is_teacher:
-        return None
-    teacher = Teacher.objects.filter(user=user).first()
-    if teacher is None:
-        profile = getattr(user, "profile", None)
-        slug = profile.handle if profile else f"teacher-{user.pk}"
-        teacher = Teacher(user=user, slug=slug, display_name=user.full_name)
-    return teacher
-
-
-def teacher_at(handle: str) -> Teacher | None:
-    """The unsaved teacher page (``teacher_for``) of the teacher-role member with this profile handle."""
-    user = User.objects.filter(is_teacher=True, is_active=True, profile__handle=handle).first()
-    teacher = teacher_for(user) if user else None
-    return teacher if teacher is not None and teacher.pk is None else None
-
-
-def teacher_ensure(user: User) -> Teacher | None:
-    """The teacher page stored, on the teacher's first POST (accepting the terms) if staff have not made it."""
+@transaction.atomic
+def teacher_ensure(*, user: User) -> Teacher | None:
+    """The teacher page stored, on the teacher's first POST (accepting the terms) if staff have not made it;
+    until then pages show the unsaved one from ``selectors.teacher_for``."""
     teacher = teacher_for(user)
     if teacher is not None and teacher.pk is None:
         teacher, _created = Teacher.objects.get_or_create(
@@ -225,15 +189,7 @@ def teacher_ensure(user: User) -> Teacher | None:
 # --- teachers: terms and rosters ------------------------------------------------------------------------
 
 
-def current_terms() -> TeacherTerms | None:
-    return TeacherTerms.objects.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
-
-
-def has_accepted_current_terms(user: User) -> bool:
-    terms = current_terms()
-    return terms is not None and TermsAcceptance.objects.filter(user=user, terms=terms).exists()
-
-
+@transaction.atomic
 def terms_accept(*, user: User, terms: TeacherTerms, now: datetime | None = None) -> TermsAcceptance:
     acceptance = TermsAcceptance.objects.filter(user=user, terms=terms).first()
     if acceptance:
@@ -252,7 +208,8 @@ def terms_accept(*, user: User, terms: TeacherTerms, now: datetime | None = None
 ROSTER_FIELDS = "Name and e-mail address"
 
 
-def roster(
+@transaction.atomic
+def roster_disclose(
     *, live_class: LiveClass, teacher: Teacher, channel: str, now: datetime | None = None
 ) -> list[dict[str, str]]:
     """Name and e-mail of the members registered for the class — nothing more — and a Disclosure row for
@@ -276,15 +233,6 @@ def roster(
     return [
         {"name": r.user.full_name, "email": r.user.email, "minutes": str(r.minutes_attended)} for r in registrations
     ]
-
-
-def roster_csv(rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "minutes attended"])
-    for row in rows:
-        writer.writerow([row["name"], row["email"], row["minutes"]])
-    return buffer.getvalue()
 
 
 # --- recordings -----------------------------------------------------------------------------------------

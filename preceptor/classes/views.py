@@ -14,17 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import ProviderError
-from preceptor.billing.services import order_checkout_start, order_create, order_return_key
+from preceptor.billing.services import order_checkout_start, order_create
 from preceptor.classes import bbb, hooks, services
 from preceptor.classes.forms import BuyForm, RecordingForm, TermsForm
 from preceptor.classes.ics import class_ics
+from preceptor.classes.meetings import teacher_join_url
 from preceptor.classes.models import LiveClass, Registration, Teacher
+from preceptor.classes.rosters import roster_csv
 from preceptor.classes.selectors import (
     Seats,
     classes_published,
+    current_terms,
+    has_accepted_current_terms,
+    may_attend,
     recorded_classes,
     registration_for,
     taught_by,
+    teacher_at,
+    teacher_for,
     upcoming_classes,
 )
 from preceptor.core.hooks import panels
@@ -64,7 +71,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "live_class": live_class,
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),
-        "may_attend": user.is_authenticated and services.may_attend(user, live_class),
+        "may_attend": user.is_authenticated and may_attend(user, live_class),
         "is_open": live_class.joinable(now),
         "is_over": now >= live_class.ends_at or bool(live_class.ended_at),
         "buy_form": BuyForm(providers=_providers()),
@@ -78,7 +85,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def signup_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     live_class = _class_or_404(slug)
     try:
-        registration = services.signup(user=request.user, live_class=live_class)
+        registration = services.registration_create(user=request.user, live_class=live_class)
     except services.SignupRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -96,7 +103,7 @@ def cancel_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     registration = registration_for(request.user, live_class)
     if registration is None or registration.status == Registration.Status.CANCELLED:
         raise Http404
-    services.cancel(registration=registration)
+    services.registration_cancel(registration=registration)
     messages.success(request, _("Your place is cancelled."))
     return redirect(live_class)
 
@@ -111,7 +118,7 @@ def buy_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please choose a payment method."))
         return redirect(live_class)
-    if services.may_attend(request.user, live_class):
+    if may_attend(request.user, live_class):
         messages.info(request, _("This class is already open to you."))
         return redirect(live_class)
     order = order_create(
@@ -122,7 +129,7 @@ def buy_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         currency=live_class.price_currency,
     )
     provider = registry.get(form.cleaned_data["provider"])
-    request.session[order_return_key(order)] = live_class.get_absolute_url()
+    request.session[order.return_session_key] = live_class.get_absolute_url()
     try:
         return redirect(order_checkout_start(provider=provider, request=request, order=order))
     except ProviderError:
@@ -151,7 +158,7 @@ def join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         messages.info(request, _("The class opens 15 minutes before it starts."))
         return redirect(live_class)
     try:
-        url = services.join(registration=registration, now=now)
+        url = services.attendance_join(registration=registration, now=now)
     except bbb.BBBError:
         logger.exception("classes: BigBlueButton join failed for %s", live_class.slug)
         messages.error(request, _("The meeting server is not reachable right now. Please try again in a minute."))
@@ -172,14 +179,14 @@ def left_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         return render(request, "classes/left.html", {"live_class": live_class})
     registration = registration_for(request.user, live_class)
     if registration is not None:
-        services.leave(registration=registration)
+        services.attendance_leave(registration=registration)
         messages.info(request, _("You left the class. You can join again while it runs."))
     return redirect(live_class)
 
 
 @require_GET
 def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
-    teacher = Teacher.objects.select_related("user").filter(slug=slug).first() or services.teacher_at(slug)
+    teacher = Teacher.objects.select_related("user").filter(slug=slug).first() or teacher_at(slug)
     if teacher is None:
         raise Http404
     classes = classes_published().filter(teachers=teacher).order_by("-starts_at") if teacher.pk else []
@@ -190,7 +197,7 @@ def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _teacher_or_404(request: AuthenticatedHttpRequest) -> Teacher:
-    teacher = services.teacher_for(request.user)  # not stored on a GET: unsaved until the teacher first POSTs
+    teacher = teacher_for(request.user)  # not stored on a GET: unsaved until the teacher first POSTs
     if teacher is None:
         raise Http404
     return teacher
@@ -206,8 +213,8 @@ def teach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "teacher": teacher,
             "classes": taught_by(teacher) if teacher.pk else [],
-            "accepted": services.has_accepted_current_terms(request.user),
-            "terms": services.current_terms(),
+            "accepted": has_accepted_current_terms(request.user),
+            "terms": current_terms(),
             "now": timezone.now(),
         },
     )
@@ -217,16 +224,16 @@ def teach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def terms_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _teacher_or_404(request)
-    terms = services.current_terms()
+    terms = current_terms()
     if terms is None:
         raise Http404
     form = TermsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.teacher_ensure(request.user)
+        services.teacher_ensure(user=request.user)
         services.terms_accept(user=request.user, terms=terms)
         messages.success(request, _("Thank you. Your rosters are now available."))
         return redirect("classes:teach")
-    accepted = services.has_accepted_current_terms(request.user)
+    accepted = has_accepted_current_terms(request.user)
     return render(request, "classes/terms.html", {"terms": terms, "form": form, "accepted": accepted})
 
 
@@ -242,16 +249,16 @@ def _taught_class(request: AuthenticatedHttpRequest, slug: str) -> tuple[Teacher
 @require_GET
 def roster_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     teacher, live_class = _taught_class(request, slug)
-    if not services.has_accepted_current_terms(request.user):
+    if not has_accepted_current_terms(request.user):
         messages.info(request, _("Please accept the teacher terms before you see any member's details."))
         return redirect("classes:terms")
     if request.GET.get("format") == "csv":
-        rows = services.roster(live_class=live_class, teacher=teacher, channel="Roster CSV export")
-        response = HttpResponse(services.roster_csv(rows), content_type="text/csv; charset=utf-8")
+        rows = services.roster_disclose(live_class=live_class, teacher=teacher, channel="Roster CSV export")
+        response = HttpResponse(roster_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="roster-{live_class.slug}.csv"'
         response["Cache-Control"] = "private, no-store"
         return response
-    rows = services.roster(live_class=live_class, teacher=teacher, channel="Roster page")
+    rows = services.roster_disclose(live_class=live_class, teacher=teacher, channel="Roster page")
     waiting = live_class.registrations.filter(status=Registration.Status.WAITLISTED).count()
     response = render(request, "classes/roster.html", {"live_class": live_class, "rows": rows, "waiting": waiting})
     response["Cache-Control"] = "private, no-store"
@@ -263,7 +270,7 @@ def roster_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def teacher_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     teacher, live_class = _taught_class(request, slug)
     try:
-        url = services.teacher_join_url(teacher=teacher, live_class=live_class)
+        url = teacher_join_url(teacher=teacher, live_class=live_class)
     except bbb.BBBError:
         logger.exception("classes: BigBlueButton start failed for %s", live_class.slug)
         messages.error(request, _("The meeting server is not reachable right now."))
@@ -276,7 +283,7 @@ def teacher_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
 def end_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     _teacher, live_class = _taught_class(request, slug)
     try:
-        services.end(live_class=live_class, actor=request.user)
+        services.live_class_end(live_class=live_class, actor=request.user)
     except bbb.BBBError:
         logger.exception("classes: BigBlueButton end failed for %s", live_class.slug)
         messages.error(request, _("The meeting server did not answer; the class is not ended yet."))

@@ -12,7 +12,7 @@ from preceptor.cme.models import (
     ParsRecord,
     Provider,
 )
-from preceptor.cme.services import evaluation_defaults
+from preceptor.cme.services import evaluation_questions_ensure
 from preceptor.core.admin import ReadOnlyAdmin
 
 
@@ -82,7 +82,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        evaluation_defaults(form.instance)
+        evaluation_questions_ensure(activity=form.instance)
 
 
 @admin.register(Claim)

@@ -27,7 +27,7 @@ from preceptor.cme.models import (
     Provider,
 )
 from preceptor.cme.pars import REPORTING_ZONE
-from preceptor.cme.services import claim_submit, evaluation_defaults, evaluation_submit
+from preceptor.cme.services import claim_submit, evaluation_questions_ensure, evaluation_submit
 from preceptor.quizzes.models import Attempt, Option, Quiz
 from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 
@@ -87,7 +87,7 @@ def demo_accreditations_create(*, today: date | None = None) -> list[Activity]:
             status=FacultyDisclosure.Status.NONE,
             disclosed_on=activity.release_date,
         )
-        evaluation_defaults(activity)
+        evaluation_questions_ensure(activity=activity)
         activity.is_published = True
         activity.full_clean()
         activity.save()

@@ -150,6 +150,6 @@ def _scrub_text(value: Any, names: set[str]) -> Any:
 
 def purge(now: datetime) -> dict[str, int]:
     """CME records 6 years after completion (claims, PARS records, and what no kept claim rests on)."""
-    from preceptor.cme.services import cme_retention
+    from preceptor.cme.services import cme_records_purge
 
-    return cme_retention(now=now)
+    return cme_records_purge(now=now)

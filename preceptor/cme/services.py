@@ -47,7 +47,7 @@ from preceptor.quizzes.models import Attempt
 
 
 @transaction.atomic
-def evaluation_defaults(activity: Activity) -> list[EvaluationQuestion]:
+def evaluation_questions_ensure(*, activity: Activity) -> list[EvaluationQuestion]:
     """Store the spec's default evaluation items for ``activity`` unless it has its own (staff edit them per
     activity afterwards). Returns the activity's questions."""
     Activity.objects.select_for_update().filter(pk=activity.pk).first()  # one first submission at a time
@@ -66,7 +66,7 @@ def evaluation_submit(
     keyed ``d<position>`` and are stored under the new questions' ids."""
     now = now or timezone.now()
     if any(key.startswith("d") for key in answers):
-        stored = {f"d{q.position}": str(q.pk) for q in evaluation_defaults(activity)}
+        stored = {f"d{q.position}": str(q.pk) for q in evaluation_questions_ensure(activity=activity)}
         answers = {stored.get(key, key): answer for key, answer in answers.items()}
     response, created = EvaluationResponse.objects.get_or_create(
         user=user, activity=activity, defaults={"answers": answers, "submitted_at": now}
@@ -141,6 +141,7 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
 def certificate_issue(*, claim: Claim) -> Claim:
     """A certificate is its claim's: issuing it makes sure it can state every field the accreditors require,
     or raises ``CertificateError`` (requirement 14), before the claim is committed. The PDF is drawn on
@@ -214,9 +215,10 @@ def claim_submit(
     return ClaimAttempt(decision=decision, claims=claims)
 
 
-def claim_credit(*, user: User, activity: Activity, credits: Decimal, now: datetime | None = None) -> list[Claim]:
+def credit_claim(*, user: User, activity: Activity, credits: Decimal, now: datetime | None = None) -> list[Claim]:
     """``claim_submit`` for callers that want the claims or an exception: raises ``ClaimRefused`` (after the
-    requirement statuses were committed) when a requirement does not hold."""
+    requirement statuses were committed) when a requirement does not hold. Not a transaction of its own: it
+    would roll the recorded statuses back with the refusal; ``claim_submit`` is the transaction."""
     attempt = claim_submit(user=user, activity=activity, credits=credits, now=now)
     if attempt.refused:
         raise ClaimRefused(attempt.messages)
@@ -274,7 +276,7 @@ CME_RETENTION = relativedelta(years=6)
 
 
 @transaction.atomic
-def cme_retention(*, now: datetime | None = None) -> dict[str, int]:
+def cme_records_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete CME records 6 years after completion (requirement 18, ARCHITECTURE's retention table): claims
     and what was reported for them, requirement statuses, and evaluations and quiz attempts that no kept
     claim still rests on."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import models, transaction
 
 from preceptor.core import hooks
 from preceptor.core.models import AuditEvent, DomainEvent
@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import _User
 
 
-def target_label(obj: models.Model | None) -> str:
+def _target_label(obj: models.Model | None) -> str:
     if obj is None:
         return ""
     return f"{obj._meta.label}:{obj.pk}"
 
 
+# Both are called inside their callers' transactions: ``savepoint=False`` makes them join it at no cost (no
+# SAVEPOINT round trips), and a failing write fails the caller's whole action, as it must.
+@transaction.atomic(savepoint=False)
 def audit_event_record(
     *,
     action: str,
@@ -32,11 +35,12 @@ def audit_event_record(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         subject=subject if subject is not None and subject.is_authenticated else None,
-        target=target_label(target),
+        target=_target_label(target),
         data=data or {},
     )
 
 
+@transaction.atomic(savepoint=False)
 def domain_event_record(
     *, kind: str, reference: str, user: _User | None = None, data: dict[str, Any] | None = None
 ) -> DomainEvent:

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.mail.forms import EmailPreferenceForm
 from preceptor.mail.models import MailingList
-from preceptor.mail.services import click_target, open_record, preferences_for, read_unsubscribe_token, unsubscribe
+from preceptor.mail.selectors import preferences_for
+from preceptor.mail.services import click_record, mailing_list_unsubscribe, open_record
+from preceptor.mail.tokens import read_unsubscribe_token
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -38,7 +40,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponseBadRequest(_("This unsubscribe link is not valid."))
     user_id, mailing_list = parsed
     if request.method == "POST":
-        unsubscribe(user_id=user_id, mailing_list=mailing_list)
+        mailing_list_unsubscribe(user_id=user_id, mailing_list=mailing_list)
         return render(request, "mail/unsubscribed.html", {"list": MailingList(mailing_list).label})
     return render(request, "mail/unsubscribe.html", {"list": MailingList(mailing_list).label, "token": token})
 
@@ -53,7 +55,7 @@ def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def click(request: HttpRequest, token: str) -> HttpResponse:
-    target = click_target(token=token)
+    target = click_record(token=token)
     if target is None:
         raise Http404
     return redirect(target)

@@ -9,4 +9,4 @@ class PrivacyConfig(AppConfig):
         from preceptor.accounts import hooks
         from preceptor.privacy import services
 
-        hooks.signed_up.register(services.consent_carry_over)
+        hooks.signed_up.register(services.visitor_consent_transfer)

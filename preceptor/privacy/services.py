@@ -1,18 +1,13 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import zipfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -27,9 +22,10 @@ from preceptor.privacy.models import (
     PolicyVersion,
     RetentionRun,
 )
+from preceptor.privacy.selectors import data_export_build
 
 
-def browser_family(user_agent: str) -> str:
+def _browser_family(user_agent: str) -> str:
     ua = user_agent.lower()
     for needle, family in (("edg/", "Edge"), ("firefox/", "Firefox"), ("chrome/", "Chrome"), ("safari/", "Safari")):
         if needle in ua:
@@ -37,6 +33,7 @@ def browser_family(user_agent: str) -> str:
     return "Other" if ua else ""
 
 
+@transaction.atomic
 def consent_record_create(
     *,
     request: HttpRequest,
@@ -61,7 +58,7 @@ def consent_record_create(
         banner_version=consent.banner_version(),
         language=get_language() or "",
         signals=consent.signals_of(request),
-        user_agent=browser_family(request.headers.get("User-Agent", ""))[:60],
+        user_agent=_browser_family(request.headers.get("User-Agent", ""))[:60],
         expires_at=timezone.now() + timedelta(seconds=consent.MAX_AGE),
         supersedes=prior,
     )
@@ -74,9 +71,11 @@ def consent_record_create(
     return record
 
 
-def consent_carry_over(user: User, request: HttpRequest) -> None:
-    """Registered on ``accounts.hooks.signed_up``: the choice the visitor made before signing up becomes the
-    new member's, in the sign-up transaction (before anything reacts to the sign-up)."""
+@transaction.atomic
+def visitor_consent_transfer(user: User, request: HttpRequest) -> None:
+    """Registered on ``accounts.hooks.signed_up`` (so positional, as the hook calls it): the choice the visitor
+    made before signing up becomes the new member's, in the sign-up transaction (before anything reacts to the
+    sign-up)."""
     consent = getattr(request, "consent", None)
     if consent is not None and consent.decided:
         consent_record_create(
@@ -89,6 +88,7 @@ def consent_carry_over(user: User, request: HttpRequest) -> None:
         )
 
 
+@transaction.atomic
 def consent_decide(*, request: HttpRequest, action: str, surface: str, chosen: set[str]) -> ConsentRecord:
     """Turn a form's action into granted purposes and record it; taking back a grant is recorded as withdraw."""
     current = consent.read(request)
@@ -174,41 +174,6 @@ def disclosures_record(
     return written
 
 
-def disclosure_record(
-    *,
-    user: User,
-    recipient: str,
-    recipient_role: str,
-    data_categories: str,
-    purpose: str,
-    legal_basis: str,
-    channel: str = "",
-    transfer_country: str = "",
-    safeguard: str = "",
-    request_ref: str = "",
-    restricted: bool = False,
-    occurred_at: datetime | None = None,
-) -> Disclosure:
-    """``disclosures_record`` for one member (a conversion sent, a legal request answered), returning the row.
-    The same rules apply: the only way, besides ``disclosures_record``, to write the member's ledger."""
-    return Disclosure.objects.create(
-        user=user,
-        **_disclosure_fields(
-            recipient=recipient,
-            recipient_role=recipient_role,
-            data_categories=data_categories,
-            purpose=purpose,
-            legal_basis=legal_basis,
-            channel=channel,
-            transfer_country=transfer_country,
-            safeguard=safeguard,
-            request_ref=request_ref,
-            restricted=restricted,
-            occurred_at=occurred_at,
-        ),
-    )
-
-
 def _disclosure_fields(
     *,
     recipient: str,
@@ -243,35 +208,7 @@ def _disclosure_fields(
     }
 
 
-# --- Data export ---------------------------------------------------------------------------------------------
-EXPORT_SCHEMA_VERSION = 1
-
-
-def data_export_build(*, user: User, now: datetime | None = None) -> bytes:
-    """A ZIP: one JSON file per app (from the privacy registry), index.html, manifest.json with SHA-256s."""
-    now = now or timezone.now()
-    files: dict[str, bytes] = {}
-    for app in registry.registry():
-        data = app.export_user(user)
-        files[f"{app.app_label}.json"] = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
-    files["index.html"] = render_to_string(
-        "privacy/export_index.html",
-        {"user": user, "generated_at": now, "files": sorted(files), "registry": registry.registry()},
-    ).encode()
-    manifest = {
-        "schema_version": EXPORT_SCHEMA_VERSION,
-        "generated_at": now.isoformat(),
-        "subject": user.email,
-        "files": {name: hashlib.sha256(content).hexdigest() for name, content in sorted(files.items())},
-    }
-    files["manifest.json"] = json.dumps(manifest, indent=2).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
+# --- Data export (the archive is built in ``selectors.data_export_build``) ------------------------------------
 @transaction.atomic
 def data_export_request(*, user: User, now: datetime | None = None) -> tuple[DataRequest, bytes]:
     """Record the request first, so the copy lists it too, then build the archive and close the request."""
@@ -310,6 +247,7 @@ def erasure_request(*, user: User, now: datetime | None = None) -> DataRequest:
     return request
 
 
+@transaction.atomic
 def sessions_revoke(*, user: User) -> int:
     """Sign the member out everywhere (a pending erasure); signing in again still allows cancelling it."""
     from django.contrib.sessions.models import Session
@@ -332,7 +270,7 @@ def erasure_cancel(*, request: DataRequest, actor: User) -> DataRequest:
     return request
 
 
-def email_hash(email: str) -> str:
+def _email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
@@ -343,7 +281,7 @@ def erasure_perform(*, request: DataRequest, now: datetime | None = None) -> Dat
     user = request.user
     if user is None:
         raise ValueError("This erasure request has no account left to erase.")
-    log = ErasureLog(user_id_erased=user.pk, email_hash=email_hash(user.email))
+    log = ErasureLog(user_id_erased=user.pk, email_hash=_email_hash(user.email))
     audit_event_record(action="privacy.erasure_performed", subject=user, target=request)
     kept = registry.erase_user(user)
     log.kept = kept
@@ -353,7 +291,9 @@ def erasure_perform(*, request: DataRequest, now: datetime | None = None) -> Dat
     return request
 
 
-def erasures_due(*, now: datetime | None = None) -> int:
+def due_erasures_perform(*, now: datetime | None = None) -> int:
+    """Perform every erasure whose cool-off has passed. Not one transaction: each erasure is its own
+    (``erasure_perform``), so that one that fails does not undo the others."""
     now = now or timezone.now()
     due = DataRequest.objects.filter(
         kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING, scheduled_for__lte=now
@@ -365,8 +305,10 @@ def erasures_due(*, now: datetime | None = None) -> int:
     return count
 
 
+@transaction.atomic
 def erasures_replay() -> int:
-    """After restoring a backup: erase again every account the erasure log names that came back."""
+    """After restoring a backup: erase again every account the erasure log names that came back (all or none:
+    run it again after a failure)."""
     from preceptor.accounts.models import User
 
     count = 0
@@ -379,7 +321,7 @@ def erasures_replay() -> int:
 
 
 @transaction.atomic
-def data_request_received(*, user: User, kind: str, actor: User | None, now: datetime | None = None) -> DataRequest:
+def data_request_receive(*, user: User, kind: str, actor: User | None, now: datetime | None = None) -> DataRequest:
     """A request received outside the account pages (e-mail, letter), queued with its one-month deadline."""
     now = now or timezone.now()
     request = DataRequest.objects.create(
@@ -451,6 +393,7 @@ def policy_publish(*, policy: PolicyVersion, actor: User) -> PolicyVersion:
     return policy
 
 
+@transaction.atomic
 def policy_acknowledge(*, user: User, policy: PolicyVersion) -> None:
     from preceptor.privacy.models import PolicyAcknowledgement
 
@@ -460,7 +403,14 @@ def policy_acknowledge(*, user: User, policy: PolicyVersion) -> None:
 
 
 def retention_run(*, now: datetime | None = None) -> RetentionRun:
-    """The daily retention jobs: every app's ``purge`` from its ``privacy.py``, recorded as one run."""
+    """The daily retention jobs: every app's ``purge`` from its ``privacy.py``, recorded as one run. Not one
+    transaction: each app's purge is its own, and the run is recorded after them (``retention_run_record``)."""
     now = now or timezone.now()
     counts = registry.purge(now)
-    return RetentionRun.objects.create(started_at=now, finished_at=timezone.now(), counts=counts)
+    return retention_run_record(started_at=now, counts=counts)
+
+
+@transaction.atomic
+def retention_run_record(*, started_at: datetime, counts: dict[str, int]) -> RetentionRun:
+    """The record of a retention run that ends now (``/healthz`` reports the last one)."""
+    return RetentionRun.objects.create(started_at=started_at, finished_at=timezone.now(), counts=counts)

@@ -12,7 +12,7 @@ from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.privacy.forms import ExtensionForm, StaffRequestForm
 from preceptor.privacy.models import DataRequest
 from preceptor.privacy.registry import processing_record
-from preceptor.privacy.services import data_request_extend, data_request_received
+from preceptor.privacy.services import data_request_extend, data_request_receive
 
 
 @staff_member_required
@@ -24,7 +24,7 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
 def requests_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data_request_received(user=form.cleaned_data["member"], kind=form.cleaned_data["kind"], actor=request.user)
+        data_request_receive(user=form.cleaned_data["member"], kind=form.cleaned_data["kind"], actor=request.user)
         messages.success(request, _("The request is in the queue."))
         return redirect("privacy:staff_requests")
     open_requests = DataRequest.objects.filter(status=DataRequest.Status.PENDING).select_related("user")

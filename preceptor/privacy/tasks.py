@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from preceptor.privacy.services import erasures_due, retention_run
+from preceptor.privacy.services import due_erasures_perform, retention_run
 
 
 @shared_task
 def erasures_due_task() -> int:
     """Carry out account deletions whose 7-day cool-off has passed."""
-    return erasures_due()
+    return due_erasures_perform()
 
 
 @shared_task

@@ -9,4 +9,4 @@ class ProfilesConfig(AppConfig):
         from preceptor.accounts import hooks
         from preceptor.profiles import services
 
-        hooks.account_created.register(services.profile_for_new_account)
+        hooks.account_created.register(services.account_profile_create)

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils.text import slugify
 
 from preceptor.accounts.models import User
 from preceptor.core.text import render_markdown
-from preceptor.profiles.models import Audience, Profile, Visibility
+from preceptor.profiles.models import RESERVED_HANDLES, Audience, Profile, Visibility
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,14 @@ def avatar_visible(*, profile: Profile, viewer: User | AnonymousUser) -> bool:
     if profile.is_hidden and audience != "owner":
         return False
     return bool(profile.avatar) and Visibility.allows(profile.avatar_visibility, audience)
+
+
+def handle_suggest(full_name: str) -> str:
+    """A free handle from the name: ``jane-smith``, else ``jane-smith-3f9a``."""
+    base = slugify(full_name)[:30].strip("-")
+    if len(base) < 3 or base in RESERVED_HANDLES:
+        base = f"member-{base}".strip("-")[:30]
+    candidate = base
+    while Profile.objects.filter(handle__iexact=candidate).exists():
+        candidate = f"{base}-{secrets.token_hex(2)}"
+    return candidate

@@ -1,26 +1,14 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
 
 from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record
-from preceptor.profiles.models import RESERVED_HANDLES, Profile
-
-
-def handle_suggest(full_name: str) -> str:
-    """A free handle from the name: ``jane-smith``, else ``jane-smith-3f9a``."""
-    base = slugify(full_name)[:30].strip("-")
-    if len(base) < 3 or base in RESERVED_HANDLES:
-        base = f"member-{base}".strip("-")[:30]
-    candidate = base
-    while Profile.objects.filter(handle__iexact=candidate).exists():
-        candidate = f"{base}-{secrets.token_hex(2)}"
-    return candidate
+from preceptor.profiles.models import Profile
+from preceptor.profiles.selectors import handle_suggest
 
 
 @transaction.atomic
@@ -71,6 +59,8 @@ def profile_update(
     return profile
 
 
-def profile_for_new_account(user: User) -> None:
-    """Registered on ``accounts.hooks.account_created``: every member starts with an empty, private profile."""
+@transaction.atomic
+def account_profile_create(user: User) -> None:
+    """Registered on ``accounts.hooks.account_created`` (so positional, as the hook calls it): every member
+    starts with an empty, private profile."""
     profile_create(user=user)

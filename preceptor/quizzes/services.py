@@ -1,47 +1,16 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from preceptor.accounts.models import User
 from preceptor.core.services import audit_event_record
-from preceptor.quizzes.models import Answer, Attempt, Option, Question, Quiz
-
-Blocker = Literal["passed", "no_attempts_left", "cooling_down", "no_questions"]
-
-
-@dataclass(frozen=True)
-class StartRule:
-    """Whether a new attempt may start now, and if not, why and until when."""
-
-    allowed: bool
-    blocker: Blocker | None = None
-    wait_until: datetime | None = None
-    attempts_used: int = 0
-
-
-def start_rule(*, quiz: Quiz, attempts: list[Attempt], question_count: int, now: datetime) -> StartRule:
-    """Pure: decides from the member's attempts (newest first)."""
-    submitted = [a for a in attempts if a.is_submitted]
-    used = len(attempts)
-    if question_count == 0:
-        return StartRule(False, "no_questions", attempts_used=used)
-    if any(a.passed for a in submitted):
-        return StartRule(False, "passed", attempts_used=used)
-    if quiz.max_attempts and used >= quiz.max_attempts:
-        return StartRule(False, "no_attempts_left", attempts_used=used)
-    last_submitted = submitted[0].submitted_at if submitted else None
-    if last_submitted and quiz.cooldown_minutes:
-        wait_until = last_submitted + timedelta(minutes=quiz.cooldown_minutes)
-        if now < wait_until:
-            return StartRule(False, "cooling_down", wait_until=wait_until, attempts_used=used)
-    return StartRule(True, attempts_used=used)
+from preceptor.quizzes.models import Answer, Attempt, Question, Quiz
+from preceptor.quizzes.rules import StartRule, grade, percent, start_rule
 
 
 class AttemptRefused(Exception):
@@ -72,16 +41,6 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None, rng: r
             rng.shuffle(option_ids)
         layout["options"][str(question.pk)] = option_ids
     return Attempt.objects.create(user=user, quiz=quiz, started_at=now, pass_mark=quiz.pass_mark, layout=layout)
-
-
-def grade(question: Question, options: list[Option], selected: set[int]) -> bool:
-    """Single choice and true/false: the one correct option. Multiple choice: exactly the correct set."""
-    correct = {o.pk for o in options if o.is_correct}
-    return bool(selected) and selected == correct
-
-
-def percent(correct: int, total: int) -> Decimal:
-    return (Decimal(100) * correct / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if total else Decimal(0)
 
 
 @transaction.atomic

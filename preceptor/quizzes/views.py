@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.quizzes.models import Attempt, Quiz
+from preceptor.quizzes.rules import start_rule
 from preceptor.quizzes.selectors import attempt_questions, quiz_access
-from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit, start_rule
+from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 
 
 @require_http_methods(["GET", "POST"])

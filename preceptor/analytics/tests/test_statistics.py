@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from preceptor.analytics import buffer
 from preceptor.analytics.models import DailySalt, DailyStat, PageviewEvent, RequestLog
-from preceptor.analytics.services import aggregate_day, truncate_ip
+from preceptor.analytics.services import daily_stats_aggregate
+from preceptor.analytics.visitors import truncate_ip
 from preceptor.privacy.models import RetentionRun
 from preceptor.privacy.services import retention_run
 
@@ -63,7 +64,7 @@ def test_the_same_ip_and_browser_on_two_days_are_two_visitors(client):
     keys1 = set(PageviewEvent.objects.filter(day=day1).values_list("visitor", flat=True))
     keys2 = set(PageviewEvent.objects.filter(day=day2).values_list("visitor", flat=True))
     assert len(keys1) == 1 and len(keys2) == 1 and keys1 != keys2
-    aggregate_day(day1)
+    daily_stats_aggregate(day=day1)
     assert DailyStat.objects.get(day=day1, metric="visitors").count == 1
     assert not DailyStat.objects.filter(day=day1, metric="goal").exists()
     assert DailyStat.objects.get(day=day1, metric="pageviews").count == 2
@@ -172,13 +173,13 @@ def test_trial_and_purchase_goals_are_counted_per_day_without_identity(client):
     with time_machine.travel(DAY1, tick=False):
         visit(client)
         account_create(email="goal@example.org", full_name="Goal Person", password=None)
-    aggregate_day(DAY1.date())
+    daily_stats_aggregate(day=DAY1.date())
     goal = DailyStat.objects.get(day=DAY1.date(), metric="goal")
     assert (goal.key, goal.count) == ("trial_started", 1)
 
 
 def test_countries_come_from_the_bundled_database():
-    from preceptor.analytics.services import country_of
+    from preceptor.analytics.visitors import country_of
 
     assert country_of("8.8.8.8") == "US"
     assert country_of("127.0.0.1") == ""

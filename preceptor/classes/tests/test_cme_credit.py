@@ -16,7 +16,7 @@ def test_req10_live_class_credit_follows_recorded_attendance_rounded_to_quarters
     from django.core.exceptions import ValidationError
 
     from preceptor.cme.models import Activity, Provider
-    from preceptor.cme.services import ClaimRefused, claim_credit, evaluation_defaults, evaluation_submit
+    from preceptor.cme.services import ClaimRefused, credit_claim, evaluation_questions_ensure, evaluation_submit
     from preceptor.profiles.models import Profession
 
     provider = Provider.objects.create(name="CME Consultants", is_accredited=True, accme_provider_id="0012345")
@@ -38,24 +38,24 @@ def test_req10_live_class_credit_follows_recorded_attendance_rounded_to_quarters
     activity.disclosures.create(
         full_name="Prof. Tina Teacher", user=live_class.teachers.get().user, status="none", disclosed_on=today
     )
-    evaluation_defaults(activity)
+    evaluation_questions_ensure(activity=activity)
     activity.is_published = True
     activity.full_clean()
     activity.save()
     pro_member.profile.profession = Profession.PHYSICIAN_MD_DO
     pro_member.profile.save()
-    registration = services.signup(user=pro_member, live_class=live_class)
+    registration = services.registration_create(user=pro_member, live_class=live_class)
     evaluation_submit(user=pro_member, activity=activity, answers={})
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=pro_member, activity=activity, credits=Decimal("0.25"))
+        credit_claim(user=pro_member, activity=activity, credits=Decimal("0.25"))
     assert "no attendance record" in refused.value.messages[0]
     start = live_class.starts_at
-    services.join(registration=registration, now=start)
-    services.leave(registration=registration, now=start + timedelta(minutes=37, seconds=30))  # 38 min → 0.75
+    services.attendance_join(registration=registration, now=start)
+    services.attendance_leave(registration=registration, now=start + timedelta(minutes=37, seconds=30))  # 38 min → 0.75
     with pytest.raises(ValidationError) as error:
-        claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+        credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     assert "at most 0.75" in str(error.value)
-    [claim] = claim_credit(user=pro_member, activity=activity, credits=Decimal("0.75"))
+    [claim] = credit_claim(user=pro_member, activity=activity, credits=Decimal("0.75"))
     assert claim.claimed_credits == Decimal("0.75") and claim.credit_type == "ama"
     client.force_login(pro_member)
     page = client.get(live_class.get_absolute_url()).content.decode()

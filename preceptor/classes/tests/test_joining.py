@@ -15,7 +15,7 @@ from preceptor.classes.models import Attendance
 def test_joining_through_bbb_creates_the_meeting_and_the_url_carries_the_name_not_the_email(
     client, fake_bbb, live_class, pro_member
 ):
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     client.force_login(pro_member)
     with time_machine.travel(live_class.starts_at - timedelta(minutes=5)):
         response = client.post(f"/classes/{live_class.slug}/join/")
@@ -34,11 +34,11 @@ def test_joining_through_bbb_creates_the_meeting_and_the_url_carries_the_name_no
 def test_ending_the_class_ends_the_meeting_and_closes_attendance(
     client, fake_bbb, live_class, pro_member, teacher, tutor
 ):
-    registration = services.signup(user=pro_member, live_class=live_class)
+    registration = services.registration_create(user=pro_member, live_class=live_class)
     start = live_class.starts_at
-    services.join(registration=registration, now=start)
-    services.leave(registration=registration, now=start + timedelta(minutes=20))
-    services.join(registration=registration, now=start + timedelta(minutes=25))
+    services.attendance_join(registration=registration, now=start)
+    services.attendance_leave(registration=registration, now=start + timedelta(minutes=20))
+    services.attendance_join(registration=registration, now=start + timedelta(minutes=25))
     client.force_login(teacher)
     with time_machine.travel(start + timedelta(minutes=55)):
         assert client.post(f"/teach/classes/{live_class.slug}/end/").status_code == 302
@@ -50,7 +50,7 @@ def test_ending_the_class_ends_the_meeting_and_closes_attendance(
 
 
 def test_without_bbb_the_plain_meeting_url_is_used_and_leaving_is_recorded(client, live_class, pro_member):
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     client.force_login(pro_member)
     with time_machine.travel(live_class.starts_at + timedelta(minutes=1)):
         response = client.post(f"/classes/{live_class.slug}/join/")
@@ -61,8 +61,8 @@ def test_without_bbb_the_plain_meeting_url_is_used_and_leaving_is_recorded(clien
 
 
 def test_the_page_the_meeting_sends_members_to_records_leaving_only_when_it_posts_back(client, live_class, pro_member):
-    registration = services.signup(user=pro_member, live_class=live_class)
-    services.join(registration=registration, now=live_class.starts_at)
+    registration = services.registration_create(user=pro_member, live_class=live_class)
+    services.attendance_join(registration=registration, now=live_class.starts_at)
     client.force_login(pro_member)
     page = client.get(f"/classes/{live_class.slug}/left/").content.decode()
     assert "data-submit-on-load" in page and "js/class-left.js" in page
@@ -74,7 +74,7 @@ def test_the_page_the_meeting_sends_members_to_records_leaving_only_when_it_post
 def test_joining_is_refused_before_the_class_opens_and_for_non_registrants(client, live_class, pro_member, learner):
     client.force_login(pro_member)
     assert client.post(f"/classes/{live_class.slug}/join/").status_code == 404  # not signed up
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     response = client.post(f"/classes/{live_class.slug}/join/", follow=True)
     assert "opens 15 minutes before" in response.content.decode()
     assert not Attendance.objects.exists()

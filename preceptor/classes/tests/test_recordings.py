@@ -16,13 +16,13 @@ def test_a_recording_is_its_own_course_open_to_registrants_and_pro_only(
     from preceptor.conftest import DEMO_MEDIA
 
     settings.DEBUG = True
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     from preceptor.billing.models import Order
 
     Order.objects.create(
         user=learner, item=live_class.item, description="x", amount=1900, currency="EUR", status="paid"
     )
-    services.signup(user=learner, live_class=live_class)
+    services.registration_create(user=learner, live_class=live_class)
     with (
         (DEMO_MEDIA / "ecg-essentials.webm").open("rb") as video,
         (DEMO_MEDIA / "ecg-essentials.vtt").open("rb") as vtt,

@@ -12,10 +12,10 @@ from preceptor.classes import services
 def test_reminders_go_24_hours_and_1_hour_before_once_each_and_respect_preferences(
     live_class, pro_member, staff, django_capture_on_commit_callbacks
 ):
-    from preceptor.mail.services import preferences_for
+    from preceptor.mail.selectors import preferences_for
 
-    services.signup(user=pro_member, live_class=live_class)
-    services.signup(user=staff, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
+    services.registration_create(user=staff, live_class=live_class)
     preference = preferences_for(staff)
     preference.class_reminders = False
     preference.save()

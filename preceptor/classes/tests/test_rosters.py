@@ -11,7 +11,7 @@ from preceptor.privacy.models import Disclosure
 
 
 def test_no_roster_before_the_terms_are_accepted(client, live_class, teacher, terms, pro_member):
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     client.force_login(teacher)
     response = client.get(f"/teach/classes/{live_class.slug}/")
     assert response.status_code == 302 and response["Location"] == "/teach/terms/"
@@ -32,9 +32,9 @@ def test_roster_shows_only_registered_members_name_and_email_and_discloses_each(
     from preceptor.accounts.services import complimentary_pro_grant
 
     complimentary_pro_grant(user=outsider, until=timezone.now() + timedelta(days=30), actor=None)
-    services.signup(user=pro_member, live_class=live_class)
-    services.signup(user=staff, live_class=live_class)
-    services.signup(user=outsider, live_class=live_class)  # waitlisted: not on the roster
+    services.registration_create(user=pro_member, live_class=live_class)
+    services.registration_create(user=staff, live_class=live_class)
+    services.registration_create(user=outsider, live_class=live_class)  # waitlisted: not on the roster
     pro_member.phone = "+43 1 234"
     pro_member.save()
     services.terms_accept(user=teacher, terms=terms)
@@ -55,7 +55,7 @@ def test_roster_shows_only_registered_members_name_and_email_and_discloses_each(
 
 
 def test_a_teacher_cannot_see_another_teachers_roster_or_class(client, live_class, other_tutor, terms, pro_member):
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     services.terms_accept(user=other_tutor.user, terms=terms)
     client.force_login(other_tutor.user)
     assert client.get(f"/teach/classes/{live_class.slug}/").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from preceptor.classes import services
+from preceptor.classes import selectors, services
 from preceptor.classes.models import Attendance, Registration
 
 
@@ -24,7 +24,7 @@ def test_a_trial_member_buys_a_class_with_the_demo_provider_and_can_then_sign_up
     pay = client.post(response["Location"])
     back = client.get(pay["Location"])
     assert back["Location"] == live_class.get_absolute_url()
-    assert services.may_attend(learner, live_class)
+    assert selectors.may_attend(learner, live_class)
     client.post(f"/classes/{live_class.slug}/signup/")
     assert Registration.objects.get(user=learner).status == "registered"
 
@@ -37,7 +37,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_for_every_class_action(client, l
 
 
 def test_a_member_cannot_cancel_or_leave_someone_elses_place(client, live_class, pro_member, staff):
-    services.signup(user=pro_member, live_class=live_class)
+    services.registration_create(user=pro_member, live_class=live_class)
     client.force_login(staff)
     assert client.post(f"/classes/{live_class.slug}/cancel/").status_code == 404
     assert Registration.objects.get(user=pro_member).status == "registered"

@@ -25,7 +25,7 @@ def test_two_concurrent_signups_for_the_last_seat(tutor, pro_member, staff, outs
 
     complimentary_pro_grant(user=outsider, until=timezone.now() + timedelta(days=30), actor=None)
     live_class = make_class(tutor, capacity=2)
-    services.signup(user=pro_member, live_class=live_class)  # one seat left
+    services.registration_create(user=pro_member, live_class=live_class)  # one seat left
 
     real_create = Registration.objects.create
     inside = threading.Barrier(2, timeout=10)
@@ -41,7 +41,7 @@ def test_two_concurrent_signups_for_the_last_seat(tutor, pro_member, staff, outs
     def sign_up(user) -> None:
         try:
             inside.wait()
-            results[user.email] = services.signup(user=user, live_class=live_class).status
+            results[user.email] = services.registration_create(user=user, live_class=live_class).status
         except BaseException as error:
             errors.append(error)
         finally:

@@ -16,13 +16,13 @@ def test_a_full_class_waitlists_and_a_cancellation_promotes_the_first_in_line(
     from preceptor.accounts.services import complimentary_pro_grant
 
     complimentary_pro_grant(user=outsider, until=timezone.now() + timedelta(days=30), actor=None)
-    first = services.signup(user=pro_member, live_class=live_class)
-    services.signup(user=staff, live_class=live_class)
-    waiting = services.signup(user=outsider, live_class=live_class)
+    first = services.registration_create(user=pro_member, live_class=live_class)
+    services.registration_create(user=staff, live_class=live_class)
+    waiting = services.registration_create(user=outsider, live_class=live_class)
     assert (first.status, waiting.status) == ("registered", "waitlisted")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.cancel(registration=first)
+        promoted = services.registration_cancel(registration=first)
     assert promoted == waiting
     waiting.refresh_from_db()
     assert waiting.status == "registered"

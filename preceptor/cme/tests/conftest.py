@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from preceptor.cme.models import Activity, FacultyDisclosure, OutcomeMeasure, Provider
-from preceptor.cme.services import evaluation_defaults
+from preceptor.cme.services import evaluation_questions_ensure
 from preceptor.profiles.models import Profession
 from preceptor.quizzes.models import Attempt, Quiz
 
@@ -36,7 +36,7 @@ def make_activity(course, provider, **overrides) -> Activity:
     FacultyDisclosure.objects.create(
         activity=activity, full_name="Dr. Rita Reviewer", role="reviewer", status="none", disclosed_on=today
     )
-    evaluation_defaults(activity)
+    evaluation_questions_ensure(activity=activity)
     activity.is_published = True
     activity.full_clean()
     activity.save()

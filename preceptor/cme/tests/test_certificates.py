@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from preceptor.cme.certificates import CertificateError, certificate_fields, certificate_pdf
 from preceptor.cme.models import Activity, Claim
-from preceptor.cme.services import claim_credit, claim_revoke
+from preceptor.cme.services import claim_revoke, credit_claim
 
 
 def pdf_text(data: bytes) -> str:
@@ -34,7 +34,7 @@ def pdf_png(data: bytes, resolution: int = 60) -> bytes:
 
 @pytest.fixture
 def claim(ready, activity) -> Claim:
-    return claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))[0]
+    return credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))[0]
 
 
 def test_req14_ama_certificate_pdf_has_every_required_field(claim):
@@ -87,7 +87,7 @@ def test_req15_separate_ecmec_certificate_with_the_amount_earned_and_statement(r
     activity.eaccme_granted_on = today - timedelta(days=1)
     activity.eaccme_valid_until = today + timedelta(days=365)
     activity.save()
-    claims = {c.credit_type: c for c in claim_credit(user=ready, activity=activity, credits=Decimal("1.25"))}
+    claims = {c.credit_type: c for c in credit_claim(user=ready, activity=activity, credits=Decimal("1.25"))}
     assert claims["ecmec"].certificate_id != claims["ama"].certificate_id
     text = pdf_text(certificate_pdf(claims["ecmec"]))
     assert "1.25 European CME credits (ECMEC®s)" in text
@@ -102,7 +102,7 @@ def test_participation_certificate_has_no_ama_credit_wording(pro_member, activit
 
     passed(pro_member, activity)
     evaluated(pro_member, activity)
-    [claim] = claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+    [claim] = credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     text = pdf_text(certificate_pdf(claim))
     assert "Certificate of Participation" in text and "1 hour of participation" in text
     assert "AMA PRA" not in text

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from preceptor.cme.models import LearnerIdentity, ParsRecord
 from preceptor.cme.pars import REPORTING_ZONE
-from preceptor.cme.services import claim_credit, pars_consent_set
+from preceptor.cme.services import credit_claim, pars_consent_set
 from preceptor.privacy.models import Disclosure
 
 SCHEMA = json.loads((Path(__file__).parent / "pars-learner-reports.schema_v0_5.json").read_text())
@@ -39,7 +39,7 @@ def reported(ready, activity):
         user=ready, first_name="Paul", last_name="Pro", birth_month=4, birth_day=9, npi=NPI
     )
     pars_consent_set(identity=identity, consent=True)
-    return claim_credit(user=ready, activity=activity, credits=activity.ama_max_credits)
+    return credit_claim(user=ready, activity=activity, credits=activity.ama_max_credits)
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])

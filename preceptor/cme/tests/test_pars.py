@@ -19,7 +19,7 @@ from preceptor.cme.forms import IdentityForm, npi_is_valid
 from preceptor.cme.models import Claim, LearnerIdentity, ParsRecord
 from preceptor.cme.pars import TSV_COLUMNS, YearClosed, export_pars, year_state
 from preceptor.cme.reports import activity_rows, disclose_report, learner_rows
-from preceptor.cme.services import claim_amend, claim_credit, claim_revoke, pars_consent_set
+from preceptor.cme.services import claim_amend, claim_revoke, credit_claim, pars_consent_set
 from preceptor.privacy.models import Disclosure
 
 SCHEMA = json.loads((Path(__file__).parent / "pars-learner-reports.schema_v0_5.json").read_text())
@@ -47,7 +47,7 @@ def records(text: str) -> list[dict]:
 
 @pytest.fixture
 def claim(ready, activity) -> Claim:
-    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    [claim] = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     Claim.objects.filter(pk=claim.pk).update(completed_at=datetime(2026, 6, 1, 15, 0, tzinfo=UTC))
     claim.refresh_from_db()
     return claim
@@ -209,7 +209,7 @@ def test_req29_activity_counts_physicians_and_other_learners(claim, activity, ou
     make_pro(outsider)
     passed(outsider, activity)
     evaluated(outsider, activity)
-    claim_credit(user=outsider, activity=activity, credits=Decimal("1"))  # a participation claim
+    credit_claim(user=outsider, activity=activity, credits=Decimal("1"))  # a participation claim
     [row] = activity_rows(timezone.localdate().year)
     assert row["total_physician_learners"] == 1 and row["total_other_learners"] == 1
     # Enduring: cumulative to 31 December of the year.

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from preceptor.cme.models import Activity, Claim, FacultyDisclosure, Provider, RequirementStatus
-from preceptor.cme.services import ClaimRefused, claim_amend, claim_credit, claim_revoke, evaluation_defaults
+from preceptor.cme.services import ClaimRefused, claim_amend, claim_revoke, credit_claim, evaluation_questions_ensure
 from preceptor.cme.tests.conftest import evaluated, make_activity, passed, physician
 from preceptor.core.models import AuditEvent
 from preceptor.profiles.models import Profession
@@ -21,7 +21,7 @@ from preceptor.quizzes.models import Quiz
 
 def test_req03_claim_cap_rejects_claims_above_the_maximum(ready, activity, client):
     with pytest.raises(ValidationError):
-        claim_credit(user=ready, activity=activity, credits=Decimal("2.25"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("2.25"))
     assert not Claim.objects.exists()
     client.force_login(ready)
     response = client.post(
@@ -49,7 +49,7 @@ def test_req04_claim_commensurate_default_is_recorded_time_and_certificate_shows
     page = client.get(activity.get_absolute_url()).content.decode()
     assert 'name="claim-credits" value="0.25"' in page  # 20 minutes recorded → 0.25 (20/15 = 1.33 quarters)
     assert "Your recorded learning time is 20 minutes" in page
-    claims = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    claims = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     assert claims[0].claimed_credits == Decimal("1.75") != activity.ama_max_credits
     verify = client.get(claims[0].get_absolute_url()).content.decode()
     assert "1.75" in verify and "maximum of 2" not in verify.split("statements")[0]
@@ -60,11 +60,11 @@ def test_req05_pass_gate_needs_a_score_at_the_activity_threshold(pro_member, act
     evaluated(pro_member, activity)
     passed(pro_member, activity, score="60.00")
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+        credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     assert any("70%" in m for m in refused.value.messages)
     activity.pass_threshold = 60  # configurable per activity
     activity.save()
-    assert claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+    assert credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
 
 
 def test_req06_threshold_is_shown_on_the_course_page_and_the_quiz_start_screen(client, activity, pro_member):
@@ -82,10 +82,10 @@ def test_req07_evaluation_gate_blocks_the_claim_until_submitted(pro_member, acti
     physician(pro_member)
     passed(pro_member, activity)
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+        credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     assert refused.value.messages == ["Fill in the evaluation first."]
     evaluated(pro_member, activity)
-    assert claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+    assert credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
 
 
 def test_req08_default_evaluation_has_every_required_item_and_exports_per_activity(activity, ready, client, staff):
@@ -139,7 +139,7 @@ def test_req10_live_activity_without_attendance_cannot_be_claimed(ready, activit
     activity.full_clean()
     activity.save()
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     assert "no attendance record" in refused.value.messages[0]
     status = RequirementStatus.objects.get(user=ready, activity=activity, requirement="attendance")
     assert status.satisfied is False and status.reason == {"minutes": 0}
@@ -154,7 +154,7 @@ def test_req11_enduring_expiry_at_most_three_years_and_claims_after_expiry_refus
     page = client.get(activity.course.get_absolute_url()).content.decode()
     assert "Release date" in page and "Expiration date" in page
     with time_machine.travel(timezone.now() + timedelta(days=701)), pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     assert any("Credit can be claimed from" in m for m in refused.value.messages)
 
 
@@ -172,7 +172,7 @@ def test_req16_ama_credit_only_for_physicians(pro_member, activity, profession, 
     physician(pro_member, profession)
     passed(pro_member, activity)
     evaluated(pro_member, activity)
-    [claim] = claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+    [claim] = credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     assert claim.credit_type == expected
     page = client.get(claim.get_absolute_url()).content.decode()
     facts = page.split('<section class="small muted statements">')[0]
@@ -182,7 +182,7 @@ def test_req16_ama_credit_only_for_physicians(pro_member, activity, profession, 
 def test_req18_retention_claims_are_kept_and_pseudonymised_on_erasure(ready, activity):
     from preceptor.privacy.services import erasure_perform, erasure_request
 
-    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    [claim] = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     answer = erasure_perform(request=erasure_request(user=ready)).answer["kept"]
     kept = [line for lines in answer.values() for line in lines]
     claim.refresh_from_db()
@@ -196,7 +196,7 @@ def test_req18_retention_claims_are_kept_and_pseudonymised_on_erasure(ready, act
 
 
 def test_req19_audit_trail_for_create_amend_revoke(ready, activity, staff):
-    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    [claim] = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     claim_amend(claim=claim, credits=Decimal("1.5"), actor=ready)
     claim_revoke(claim=claim, reason="Attendance could not be confirmed.", actor=staff)
     events = list(AuditEvent.objects.filter(target=f"cme.Claim:{claim.pk}").order_by("id"))
@@ -212,7 +212,7 @@ def test_req20_eligibility_records_each_requirement_with_a_reason(pro_member, ac
     physician(pro_member)
     passed(pro_member, activity, score="50.00")
     with pytest.raises(ClaimRefused):
-        claim_credit(user=pro_member, activity=activity, credits=Decimal("1"))
+        credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     statuses = {s.requirement: s for s in RequirementStatus.objects.filter(user=pro_member, activity=activity)}
     assert statuses["membership"].satisfied and statuses["physician"].satisfied and statuses["validity"].satisfied
     assert not statuses["quiz_pass"].satisfied and statuses["quiz_pass"].reason == {
@@ -302,17 +302,17 @@ def test_req33_ecmec_claims_only_inside_the_eaccme_window(ready, activity):
     activity.eaccme_valid_until = today - timedelta(days=1)
     activity.save()
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     assert "EACCME® accreditation of this activity is not valid" in refused.value.messages[0]
     activity.eaccme_valid_until = today + timedelta(days=300)
     activity.save()
-    claims = {c.credit_type: c for c in claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))}
+    claims = {c.credit_type: c for c in credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))}
     assert claims["ama"].claimed_credits == Decimal("1.75")
     assert claims["ecmec"].claimed_credits == Decimal("1.5")  # the accredited value caps the ECMEC® amount
 
 
 def test_req36_membership_gate_and_certificates_stay_verifiable(ready, activity, client):
-    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+    [claim] = credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     client.force_login(ready)
     assert client.get(f"/cme/certificates/{claim.certificate_id}.pdf").status_code == 200
     ready.complimentary_pro_until = timezone.now() - timedelta(days=1)
@@ -325,7 +325,7 @@ def test_req36_membership_gate_and_certificates_stay_verifiable(ready, activity,
     assert verify.status_code == 200 and "Valid certificate" in verify.content.decode()
     other = make_activity_for_second_claim(activity)
     with pytest.raises(ClaimRefused) as refused:
-        claim_credit(user=ready, activity=other, credits=Decimal("1"))
+        credit_claim(user=ready, activity=other, credits=Decimal("1"))
     assert "Pro membership" in refused.value.messages[0]
 
 
@@ -350,14 +350,14 @@ def test_a_trial_member_is_told_claiming_needs_pro_and_cannot_post(learner, acti
 
 def test_evaluation_defaults_are_created_once_and_editable(activity):
     before = list(activity.evaluation_questions.values_list("pk", flat=True))
-    evaluation_defaults(activity)
+    evaluation_questions_ensure(activity=activity)
     assert list(activity.evaluation_questions.values_list("pk", flat=True)) == before
 
 
 def test_a_claim_cannot_be_made_twice(ready, activity):
-    claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+    credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     with pytest.raises(ClaimRefused):
-        claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     assert Claim.objects.count() == 1
 
 
@@ -371,7 +371,7 @@ def test_req18_records_are_kept_six_years_then_deleted_by_the_retention_job(read
     from preceptor.privacy.services import retention_run
     from preceptor.quizzes.models import Attempt
 
-    [claim] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    [claim] = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     almost = timezone.now() + timedelta(days=6 * 365)  # less than 6 calendar years (leap days)
     run = retention_run(now=almost)
     assert run.counts["cme_claims_deleted"] == 0 and Claim.objects.filter(pk=claim.pk).exists()

@@ -13,7 +13,7 @@ from preceptor.cme import services
 from preceptor.cme.certificates import CertificateError, certificate_fields
 from preceptor.cme.eligibility import default_evaluation_questions
 from preceptor.cme.models import Activity, Claim, EvaluationQuestion, LearnerIdentity, RequirementStatus
-from preceptor.cme.services import ClaimRefused, claim_credit, claim_submit
+from preceptor.cme.services import ClaimRefused, claim_submit, credit_claim
 from preceptor.cme.tests.conftest import evaluated, passed, physician
 from preceptor.core.models import AuditEvent
 
@@ -47,7 +47,7 @@ def refused_once(pro_member, ama_and_ecmec):
     physician(pro_member)
     passed(pro_member, ama_and_ecmec)
     with pytest.raises(ClaimRefused):
-        claim_credit(user=pro_member, activity=ama_and_ecmec, credits=Decimal("1.75"))
+        credit_claim(user=pro_member, activity=ama_and_ecmec, credits=Decimal("1.75"))
     evaluated(pro_member, ama_and_ecmec)
     return pro_member
 
@@ -134,7 +134,7 @@ def test_req14_a_certificate_that_would_lack_the_name_is_never_issued(ready, act
     ready.save(update_fields=["full_name"])
     before = written()
     with pytest.raises(CertificateError):
-        claim_credit(user=ready, activity=activity, credits=Decimal("1"))
+        credit_claim(user=ready, activity=activity, credits=Decimal("1"))
     assert written() == before
 
 

@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 
 from preceptor.cme.models import Claim
-from preceptor.cme.services import claim_credit, claim_revoke
+from preceptor.cme.services import claim_revoke, credit_claim
 from preceptor.cme.tests.test_certificates import pdf_text
 
 
 @pytest.fixture
 def claims(ready, activity, staff):
-    [kept] = claim_credit(user=ready, activity=activity, credits=Decimal("1.75"))
+    [kept] = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
     Claim.objects.filter(pk=kept.pk).update(completed_at=datetime(2026, 3, 10, 12, tzinfo=UTC))
     old = Claim.objects.create(
         user=ready,

@@ -10,7 +10,7 @@ from django.apps import apps
 
 from preceptor.catalog.models import Course
 from preceptor.cme.models import Activity, Claim
-from preceptor.cme.services import claim_credit
+from preceptor.cme.services import credit_claim
 from preceptor.cme.tests.conftest import evaluated, make_activity, passed
 from preceptor.quizzes.models import Quiz
 
@@ -36,7 +36,7 @@ def scene(ready, activity: Activity, provider, staff) -> SimpleNamespace:
     claimed = make_activity(course, provider, accme_activity_id="202600002")
     passed(ready, claimed)
     evaluated(ready, claimed)
-    [claim] = claim_credit(user=ready, activity=claimed, credits=Decimal("1"))
+    [claim] = credit_claim(user=ready, activity=claimed, credits=Decimal("1"))
     fresh = make_activity(
         Course.objects.create(slug="fresh", title="Fresh", summary="s", is_published=True),
         provider,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from preceptor.mail.services import marketing_message, preferences_for
+from preceptor.mail.messages import marketing_message
+from preceptor.mail.selectors import preferences_for
 
 
 @pytest.fixture

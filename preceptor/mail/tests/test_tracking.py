@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from preceptor.mail.models import CampaignCounter, EmailEvent
-from preceptor.mail.services import CLICK_SALT
 from preceptor.mail.tests.conftest import newsletter
+from preceptor.mail.tokens import CLICK_SALT
 
 pytestmark = pytest.mark.django_db
 

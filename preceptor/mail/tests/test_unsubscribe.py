@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from preceptor.mail.models import EmailPreference
-from preceptor.mail.services import unsubscribe_token
 from preceptor.mail.tests.conftest import newsletter
+from preceptor.mail.tokens import unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from preceptor.catalog.models import Lesson
 from preceptor.conftest import PASSWORD
 from preceptor.privacy import registry
 from preceptor.privacy.models import DataRequest, ErasureLog
-from preceptor.privacy.services import disclosure_record, erasures_due
+from preceptor.privacy.services import disclosures_record, due_erasures_perform
 from preceptor.profiles.services import profile_update
 from preceptor.quizzes.models import Quiz
 from preceptor.quizzes.services import attempt_start, attempt_submit
@@ -50,8 +50,8 @@ def busy_member(client, settings, learner, course, staff):
         provider=providers.get("demo"), user=learner, price={p.interval: p for p in prices_ensure()}["month"]
     )
     client.post(reverse("privacy:consent"), {"action": "reject_all", "next": "/"})
-    disclosure_record(
-        user=learner,
+    disclosures_record(
+        users=[learner],
         recipient="CME Consultants (joint provider)",
         recipient_role="controller",
         data_categories="name, quiz scores, credits",
@@ -227,13 +227,13 @@ def test_erasure_after_the_cool_off_leaves_nothing_that_names_the_member_and_lis
     assert other_device.get(reverse("privacy:data")).status_code == 302  # signed out everywhere
     request = DataRequest.objects.get(kind="erasure")
     assert request.status == "pending" and request.due_at > request.scheduled_for
-    assert erasures_due() == 0  # the cool-off runs for 7 days
+    assert due_erasures_perform() == 0  # the cool-off runs for 7 days
 
     with (
         time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert erasures_due() == 1
+        assert due_erasures_perform() == 1
     request.refresh_from_db()
     assert request.status == "complete"
     kept = " ".join(line for lines in request.answer["kept"].values() for line in lines)
@@ -263,7 +263,7 @@ def test_a_pending_erasure_can_be_cancelled(client, busy_member):
     client.post(reverse("privacy:data"), {"action": "cancel"})
     assert DataRequest.objects.get(kind="erasure").status == "cancelled"
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        assert erasures_due() == 0
+        assert due_erasures_perform() == 0
 
 
 def test_replaying_the_erasure_log_after_restoring_a_backup_erases_again(busy_member):
@@ -280,7 +280,7 @@ def test_replaying_the_erasure_log_after_restoring_a_backup_erases_again(busy_me
         due_at=timezone.now(),
         scheduled_for=timezone.now(),
     )
-    assert erasures_due() == 1
+    assert due_erasures_perform() == 1
     for restored in serializers.deserialize("json", backup):  # the restore brings the member back
         restored.save()
     assert User.objects.get(pk=busy_member.pk).email == EMAIL
@@ -291,16 +291,16 @@ def test_replaying_the_erasure_log_after_restoring_a_backup_erases_again(busy_me
 
 
 def test_the_member_sees_their_disclosure_ledger_but_not_restricted_entries(client, learner, outsider):
-    disclosure_record(
-        user=learner,
+    disclosures_record(
+        users=[learner],
         recipient="Prof. Tina Teacher",
         recipient_role="controller",
         data_categories="name, e-mail",
         purpose="Class roster",
         legal_basis="Contract",
     )
-    disclosure_record(
-        user=learner,
+    disclosures_record(
+        users=[learner],
         recipient="Regional court",
         recipient_role="authority",
         data_categories="account",

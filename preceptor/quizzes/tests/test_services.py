@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from preceptor.quizzes.models import Attempt, Quiz
-from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit, percent
+from preceptor.quizzes.rules import percent
+from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit
 
 
 def answers_for(attempt, *, right: int):

@@ -232,9 +232,9 @@ def _seed(media_root) -> Demo:
     from preceptor.catalog.models import LessonFile
     from preceptor.classes.models import LiveClass, Teacher
     from preceptor.cme.models import Activity, Claim
-    from preceptor.mail.services import CLICK_SALT, tracked_link, unsubscribe_token
+    from preceptor.mail.tokens import CLICK_SALT, tracked_link, unsubscribe_token
     from preceptor.privacy.models import PolicyVersion
-    from preceptor.privacy.services import data_request_received
+    from preceptor.privacy.services import data_request_receive
     from preceptor.profiles.services import profile_update
     from preceptor.quizzes.models import Attempt, Quiz
     from preceptor.quizzes.services import attempt_start
@@ -275,7 +275,7 @@ def _seed(media_root) -> Demo:
     RequestLog.objects.create(
         created_at=timezone.now(), request_id="r1", method="GET", path="/courses/", status=200, bytes=1, duration_ms=1
     )
-    demo.objects["data_request"] = data_request_received(user=demo.users["learner"], kind="export", actor=None)
+    demo.objects["data_request"] = data_request_receive(user=demo.users["learner"], kind="export", actor=None)
     jpeg = (media_root.parent / "photo.jpg").resolve()
     _write_jpeg(jpeg)
     with jpeg.open("rb") as photo:
