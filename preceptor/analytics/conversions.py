@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,9 @@ from django.utils import timezone
 from preceptor.core.models import DomainEvent
 from preceptor.privacy.selectors import member_grants
 from preceptor.privacy.services import disclosures_record
+
+if TYPE_CHECKING:
+    import httpx
 
 EVENTS = {"trial_started": ("StartTrial", "trial"), "purchase_completed": ("Purchase", "purchase")}
 MAX_AGE = timedelta(days=7)
@@ -93,6 +95,8 @@ def conversion_send(*, event: DomainEvent, transport: httpx.BaseTransport | None
         return []
     done = set(event.data.get("sent_to", []))
     sent = []
+    import httpx  # here: only the conversion task needs it, and every process registers this module's hook
+
     with httpx.Client(timeout=10, transport=transport) as http:
         for purpose, url, token, recipient in destinations():
             if purpose in done or not member_grants(event.user, purpose):

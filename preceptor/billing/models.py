@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from preceptor.core.text import money
+from preceptor.core.money import money
 
 
 class Interval(models.TextChoices):

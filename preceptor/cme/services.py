@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from preceptor.accounts.models import User
-from preceptor.cme.certificates import certificate_fields
 from preceptor.cme.eligibility import (
     ActivityTerms,
     ClaimDecision,
@@ -146,6 +145,10 @@ def certificate_issue(*, claim: Claim) -> Claim:
     """A certificate is its claim's: issuing it makes sure it can state every field the accreditors require,
     or raises ``CertificateError`` (requirement 14), before the claim is committed. The PDF is drawn on
     request, always with the same id (requirement 17)."""
+    # Imported here: the PDF module loads ReportLab (16 MB), which every process would otherwise carry from
+    # start-up, since the admin imports this module.
+    from preceptor.cme.certificates import certificate_fields
+
     certificate_fields(claim)
     return claim
 

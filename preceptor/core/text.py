@@ -25,9 +25,3 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer ugc",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 on the line above
-
-
-def money(amount_minor: int, currency: str) -> str:
-    """12900, "EUR" → "€129.00"; amounts are integer minor units everywhere."""
-    symbol = {"EUR": "€", "USD": "$"}.get(currency, f"{currency} ")
-    return f"{symbol}{amount_minor // 100:,}.{amount_minor % 100:02d}"

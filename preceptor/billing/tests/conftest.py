@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from preceptor.billing.services import prices_ensure
-
 WEBHOOK_SECRET = "whsec_test_preceptor"
 
 
@@ -87,6 +85,9 @@ def post_event(client, body: bytes, **headers):
 
 @pytest.fixture
 def prices(db, settings):
+    # Imported here: bench/w1.py imports this module for its secret before Django is set up.
+    from preceptor.billing.services import prices_ensure
+
     settings.DEBUG = True  # the demo checkout exists only on servers in debug mode (pytest turns DEBUG off)
     return {(p.interval, p.currency): p for p in prices_ensure()}
 

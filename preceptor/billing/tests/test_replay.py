@@ -39,3 +39,14 @@ def test_a_thousand_shuffled_duplicated_concurrent_events_apply_each_distinct_ev
     assert sorted(Receipt.objects.values_list("provider_id", flat=True)) == sorted(replay.invoices)
     assert AuditEvent.objects.filter(action="billing.payment_received").count() == 100
     assert DomainEvent.objects.filter(kind="purchase_completed").count() == 100
+
+
+def test_the_webhook_benchmark_reads_the_signing_secret_before_django_is_set_up():
+    """bench/w1.py takes the secret from the test helpers before it configures Django for its server."""
+    import subprocess
+    import sys
+
+    code = "from preceptor.billing.tests.conftest import WEBHOOK_SECRET; print(WEBHOOK_SECRET)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("whsec_")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from preceptor.cme import services
+from preceptor.cme import certificates
 from preceptor.cme.certificates import CertificateError, certificate_fields
 from preceptor.cme.eligibility import default_evaluation_questions
 from preceptor.cme.models import Activity, Claim, EvaluationQuestion, LearnerIdentity, RequirementStatus
@@ -63,7 +63,7 @@ def test_req20_a_failure_while_issuing_a_certificate_leaves_nothing_half_written
 ):
     before = written()
     assert {s[1] for s in before["statuses"] if not s[2]} == {"evaluation"}  # from the refused attempt
-    monkeypatch.setattr(services, "certificate_fields", fail_on_the_ecmec_certificate)
+    monkeypatch.setattr(certificates, "certificate_fields", fail_on_the_ecmec_certificate)
     with pytest.raises(CertificateError):
         claim_submit(
             user=refused_once,
@@ -141,7 +141,7 @@ def test_req14_a_certificate_that_would_lack_the_name_is_never_issued(ready, act
 def test_req14_the_claim_page_reports_a_certificate_that_cannot_be_issued_and_saves_nothing(
     refused_once, ama_and_ecmec, client, monkeypatch
 ):
-    monkeypatch.setattr(services, "certificate_fields", fail_on_the_ecmec_certificate)
+    monkeypatch.setattr(certificates, "certificate_fields", fail_on_the_ecmec_certificate)
     before = written()
     client.force_login(refused_once)
     response = client.post(

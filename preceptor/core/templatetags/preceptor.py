@@ -3,7 +3,8 @@ from django.template.context import Context
 from django.utils.safestring import SafeString
 
 from preceptor.core.hooks import Panel
-from preceptor.core.text import money, render_markdown
+from preceptor.core.money import money
+from preceptor.core.text import render_markdown
 
 register = template.Library()
 
