@@ -31,6 +31,8 @@ LICENCE_READ = {
     "sqlparse": "BSD-3-Clause",
     "pytest-django": "BSD-3-Clause",
     "reportlab": "BSD-3-Clause",
+    "qrcode": "BSD-3-Clause",
+    "fido2": "BSD-2-Clause AND Apache-2.0 AND MPL-2.0",
     "python-dateutil": "Apache-2.0 AND BSD-3-Clause",
     "aiosignal": "Apache-2.0",
 }
