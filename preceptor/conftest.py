@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def _fast_hashing_and_isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REQUEST_LOG_BACKGROUND = False  # the request log is written by tests that flush it
+    # Tests run with DEBUG off, where staff need two-factor sign-in by default; the staff in the cast sign in
+    # with a password only. The two-factor tests (accounts/tests/test_mfa.py) switch it on themselves.
+    settings.STAFF_REQUIRE_MFA = False
     from preceptor.analytics import buffer
 
     buffer._rows.clear()
@@ -65,7 +69,43 @@ def teacher(db) -> User:
 
 @pytest.fixture
 def staff(db) -> User:
+    """A superuser: holds every permission and opens every staff page."""
     return make_member("staff@example.org", "Sam Staff", is_staff=True, is_superuser=True)
+
+
+ROLES = ("CME office", "Privacy officer", "Support", "Content editor", "Statistics")
+
+
+def make_staff(email: str, full_name: str, *roles: str) -> User:
+    """A staff account in the given role groups (made by the site app's migration), no more."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):  # a live-server test flushed the database
+        import_module("preceptor.site.migrations.0001_staff_roles").roles_set(
+            group_model=Group, permission_model=Permission
+        )
+    user = make_member(email, full_name, is_staff=True)
+    user.groups.set([Group.objects.get(name=role) for role in roles])
+    return user
+
+
+@pytest.fixture
+def staff_without_permissions(db) -> User:
+    """Staff status and nothing else: opens no staff page."""
+    return make_staff("bare-staff@example.org", "Bea Bare")
+
+
+@pytest.fixture
+def staff_in(db):
+    """``staff_in("CME office")``: a staff member in that role only."""
+
+    def make(role: str) -> User:
+        slug = role.lower().replace(" ", "-")
+        return make_staff(f"{slug}@example.org", f"Role {role}", role)
+
+    return make
 
 
 @pytest.fixture
@@ -122,6 +162,43 @@ def screenshot(request):
     return take
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails when any of its pages reported a Content Security Policy violation (and one that
+    fails for another reason lists them too)."""
+    violations = getattr(item, "_csp_violations", [])
+    try:
+        result = yield
+    except BaseException:
+        if violations:
+            item.add_report_section("call", "Content Security Policy violations", "\n".join(violations))
+        raise
+    if violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(violations), pytrace=False)
+    return result
+
+
+def csp_violations_watch(page, violations: list[str]) -> None:
+    """Collect the page's CSP violations: Chromium reports each one on the console ("Loading the script …",
+    "Sending form data to … violates the following Content Security Policy directive …"), whether a script, a
+    style, an image, a frame, an eval or a form submission (also one redirected to another host) was blocked."""
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+
+
+def wait_until(check, *, timeout: float = 15.0, what: str = "the page") -> None:
+    """Poll ``check()`` (e.g. a locator's ``evaluate``) until it is true. Playwright's ``wait_for_function``
+    evaluates its predicate with ``eval`` inside the page, which the CSP (no 'unsafe-eval') forbids."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"{what} did not get there within {timeout:g} s"
+        time.sleep(0.1)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -135,14 +212,18 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def new_page(browser, request):
-    """Each call opens a fresh browser context (its own cookies): a separate visitor."""
+    """Each call opens a fresh browser context (its own cookies): a separate visitor. Keyword arguments go to
+    ``browser.new_context`` (e.g. ``extra_http_headers``)."""
     contexts = []
     request.node._pages = []
+    request.node._csp_violations = []
 
-    def make():
-        # bypass_csp lets the tests evaluate their own probes; the pages load only same-origin scripts anyway.
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
+    def make(**options):
+        # The CSP is enforced, as for a member: a violation on any page fails the test (pytest_runtest_call).
+        assert "bypass_csp" not in options, "browser tests run with the CSP enforced"
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", **options)
         contexts.append(context)
+        context.on("page", lambda opened: csp_violations_watch(opened, request.node._csp_violations))  # popups too
         page = context.new_page()
         page.set_default_timeout(15_000)
         request.node._pages.append(page)

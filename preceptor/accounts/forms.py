@@ -7,6 +7,8 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,14 +42,20 @@ class SignupForm(AllauthSignupForm):
         return " ".join(self.cleaned_data["full_name"].split())
 
     def clean_email(self) -> str:
+        """A taken address (allauth, with ``ACCOUNT_PREVENT_ENUMERATION``) or an erased one (its tombstone) is not
+        refused here: the page must not tell who has an account. ``try_save`` sends its owner an explanation."""
         from preceptor.accounts.privacy import tombstone_email
 
         email = super().clean_email()
         if User.objects.filter(email=tombstone_email(email)).exists():
-            raise forms.ValidationError(
-                _("An account with this address was erased at its owner's request. Write to support to reopen it.")
-            )
+            self.account_already_exists = True
         return email
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            # Do the work a new account costs (hashing the password), so the answer's timing tells nothing either.
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
     def clean_date_of_birth(self) -> Any:
         dob = self.cleaned_data["date_of_birth"]

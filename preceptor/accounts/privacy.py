@@ -5,6 +5,7 @@ import hmac
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import transaction
 
@@ -46,7 +47,17 @@ PERSONAL_DATA = [
         erasure="delete",
         recipients=("E-mail delivery provider (processor)",),
     ),
+    PersonalData(
+        model=Authenticator,
+        fields=("type", "data", "created_at", "last_used_at"),
+        purpose="Two-factor sign-in: your authenticator app's secret and your recovery codes, when you turn it on.",
+        legal_basis="Contract (GDPR art. 6(1)(b)); for staff, security of processing (GDPR art. 32)",
+        retention="Until you turn two-factor sign-in off, or the life of the account.",
+        erasure="delete",
+        recipients=("Hosting provider (processor)",),
+    ),
 ]
+AUTHENTICATOR_FIELDS = ("type", "created_at", "last_used_at")  # never the secret or the codes
 
 
 def tombstone_email(email: str) -> str:
@@ -61,12 +72,16 @@ def export_user(user: Any) -> dict[str, Any]:
         "email_addresses": [
             row(address, ("email", "verified", "primary")) for address in EmailAddress.objects.filter(user=user)
         ],
+        "authenticators": [
+            row(authenticator, AUTHENTICATOR_FIELDS) for authenticator in Authenticator.objects.filter(user=user)
+        ],
     }
 
 
 @transaction.atomic
 def erase_user(user: Any) -> list[str]:
     EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     user.email = tombstone_email(user.email)
     user.full_name = "Erased member"
     user.phone = ""

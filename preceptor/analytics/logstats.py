@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from preceptor.analytics.useragents import classify
 from preceptor.analytics.visitors import truncate_ip
+from preceptor.core.redaction import redact_url
 
 LINE = re.compile(
     rb'^(\S+) \S+ \S+ \[(\d{2})/(\w{3})/(\d{4}):[^\]]+\] "(?:(\S+) (\S+)(?: [^"]*)?|[^"]*)" (\d{3}) (\S+)'
@@ -173,6 +174,13 @@ def report(totals: Totals, *, top: int = 20) -> dict[str, Any]:
     def panel(counter: Counter) -> list[dict[str, Any]]:
         return [{"data": key, "hits": {"count": n}} for key, n in counter.most_common(top)]
 
+    def paths(counter: Counter) -> list[dict[str, Any]]:
+        """Paths with their secrets redacted (core/redaction.py), those that differed only there counted as one."""
+        merged: Counter = Counter()
+        for key, n in counter.items():
+            merged[redact_url(key)] += n
+        return panel(merged)
+
     classes: dict[str, dict[str, Any]] = {}
     for code, n in sorted(totals.statuses.items()):
         entry = classes.setdefault(
@@ -195,9 +203,9 @@ def report(totals: Totals, *, top: int = 20) -> dict[str, Any]:
                 for day in sorted(totals.visitors, reverse=True)
             ]
         },
-        "requests": {"data": panel(totals.requests)},
-        "static_requests": {"data": panel(totals.static)},
-        "not_found": {"data": panel(totals.not_found)},
+        "requests": {"data": paths(totals.requests)},
+        "static_requests": {"data": paths(totals.static)},
+        "not_found": {"data": paths(totals.not_found)},
         "status_codes": {"data": sorted(classes.values(), key=lambda e: -e["hits"]["count"])},
         "browsers": {"data": panel(totals.browsers)},
         "os": {"data": panel(totals.systems)},

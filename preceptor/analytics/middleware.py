@@ -14,6 +14,8 @@ from preceptor.analytics import buffer
 from preceptor.analytics.services import daily_salt_ensure
 from preceptor.analytics.useragents import classify
 from preceptor.analytics.visitors import country_of, visitor_key
+from preceptor.core.network import client_ip
+from preceptor.core.redaction import redact_path
 
 NOT_COUNTED = ("/static/", "/media/", "/admin/", "/healthz", "/webhooks/", "/mail/", "/staff/", "/i18n/")
 _salts: dict[date, bytes] = {}
@@ -24,14 +26,6 @@ def _salt(day: date) -> bytes:
         _salts.clear()  # only today's salt is ever kept in memory
         _salts[day] = daily_salt_ensure(day=day)
     return _salts[day]
-
-
-def client_ip(request: HttpRequest) -> str:
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()  # the address our own proxy saw
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class RequestLogMiddleware:
@@ -55,6 +49,8 @@ class RequestLogMiddleware:
         referrer = urlsplit(request.headers.get("Referer", "")).hostname or ""
         size = 0 if response.streaming else len(response.content)
         duration = int((time.perf_counter() - started) * 1000)
+        # A password-reset key or a mail token is never stored, not even in the buffer (core/redaction.py).
+        path = request.path.removesuffix(request.path_info) + redact_path(request.path_info)
         # Rows are tuples in the table's column order (buffer.LOG_COLUMNS / VIEW_COLUMNS).
         buffer.add(
             (
@@ -63,7 +59,7 @@ class RequestLogMiddleware:
                     now,
                     request_id,
                     (request.method or "")[:8],
-                    request.path[:500],
+                    path[:500],
                     response.status_code,
                     size,
                     duration,
@@ -96,7 +92,7 @@ class RequestLogMiddleware:
                 (
                     day,
                     visitor,
-                    request.path[:300],
+                    path[:300],
                     country_of(ip) if ip else "",
                     browser,
                     system,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestLog(models.Model):
@@ -25,6 +26,7 @@ class RequestLog(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip_truncated", "created_at"])]
+        permissions = [("search_request_log", _("Search the request log (paths, IP addresses, browsers)"))]
 
 
 class DailySalt(models.Model):
@@ -60,3 +62,4 @@ class DailyStat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "metric", "key"], name="analytics_stat_once")]
         indexes = [models.Index(fields=["metric", "day"])]
+        permissions = [("view_statistics", _("View the aggregate visitor statistics"))]

@@ -44,7 +44,11 @@ class ProviderEventAdmin(ReadOnlyAdmin):
     search_fields = ["event_id"]
     actions = ["replay"]
 
-    @admin.action(description=_("Process the selected events again"))
+    def has_replay_permission(self, request) -> bool:
+        # The rows are read-only, but replaying them changes subscriptions and payments: staff who may change events.
+        return request.user.has_perm("billing.change_providerevent")
+
+    @admin.action(description=_("Process the selected events again"), permissions=["replay"])
     def replay(self, request, queryset):
         results = [event_process(provider=registry.get(e.provider), stored=e).status for e in queryset]
         failed = results.count(ProviderEvent.Status.FAILED)

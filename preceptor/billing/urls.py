@@ -3,6 +3,8 @@ from django.urls import path
 from preceptor.billing import views
 
 app_name = "billing"
+# The demo checkout's signed tokens: never in a log (core/redaction.py).
+SECRET_URL_KWARGS = {"billing:demo_pay": ("token",), "billing:demo_order_pay": ("token",)}
 urlpatterns = [
     path("pricing/", views.pricing, name="pricing"),
     path("billing/", views.overview, name="overview"),

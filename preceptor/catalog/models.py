@@ -161,6 +161,10 @@ class Lesson(models.Model):
             raise ValidationError({"video": _("A video lesson needs a video file or an external video page.")})
         if self.video and not self.captions:
             raise ValidationError({"captions": _("Every video needs captions (WebVTT).")})
+        if self.video and not self.video_duration:
+            raise ValidationError(
+                {"video_duration": _("Enter the video's length: the lesson is complete once 90% of it is watched.")}
+            )
 
     @property
     def video_type(self) -> str:

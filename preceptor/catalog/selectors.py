@@ -162,6 +162,8 @@ def _content_key(slug: str) -> str:
 
 
 def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
+    if len(slug) > Course._meta.get_field("slug").max_length:  # no such course; and no oversized cache key
+        return None
     key = _content_key(slug)
     if not fresh:
         cached = cache.get(key)

@@ -23,6 +23,10 @@ def lesson_create(*, module: Module, files: dict[str, File] | None = None, **fie
     return lesson
 
 
+class CompletionRefused(ValueError):
+    """A video lesson cannot be marked as done: only the time watched completes it (decision 0005)."""
+
+
 COMPLETE_AT = 0.9  # share of a video that must have been watched
 MAX_PLAYBACK_RATE = 2.5  # watched time may grow at most this fast against the clock (2× playback and slack)
 REPORT_SLACK_SECONDS = 5.0
@@ -88,7 +92,10 @@ def progress_record(
 @transaction.atomic
 def lesson_complete(*, user: User, lesson: Lesson, now: datetime | None = None) -> LessonProgress:
     """A reading or handout marked as done by the member; it is also their place in the course (without
-    JavaScript the page cannot report the lesson as opened)."""
+    JavaScript the page cannot report the lesson as opened). A video lesson raises ``CompletionRefused``: it is
+    completed by ``progress_record`` once enough of it was watched, so that no credit counts time not spent."""
+    if lesson.kind == Lesson.Kind.VIDEO:
+        raise CompletionRefused(lesson.pk)
     now = now or timezone.now()
     lesson_open(user=user, lesson=lesson, now=now)
     progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)

@@ -11,5 +11,5 @@ urlpatterns = [
     path("courses/<slug:slug>/<slug:lesson>/progress/", views.lesson_progress, name="progress"),
     path("courses/<slug:slug>/<slug:lesson>/complete/", views.lesson_mark_complete, name="complete"),
     path("courses/<slug:slug>/<slug:lesson>/media/<str:kind>/", views.lesson_media, name="media"),
-    path("courses/<slug:slug>/<slug:lesson>/files/<int:file_id>/", views.lesson_file, name="file"),
+    path("courses/<slug:slug>/<slug:lesson>/files/<id:file_id>/", views.lesson_file, name="file"),
 ]

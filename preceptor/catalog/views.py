@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.catalog import hooks
 from preceptor.catalog.forms import CourseSearchForm, ProgressForm
 from preceptor.catalog.models import Lesson, LessonFile
 from preceptor.catalog.selectors import Outline, OutlineLesson, course_list, course_outline
-from preceptor.catalog.services import download_count, lesson_complete, lesson_open, progress_record
+from preceptor.catalog.services import (
+    CompletionRefused,
+    download_count,
+    lesson_complete,
+    lesson_open,
+    progress_record,
+)
 from preceptor.core.hooks import panels
 from preceptor.core.http import AuthenticatedHttpRequest, ranged_file_response
 
@@ -115,8 +122,12 @@ def lesson_progress(request: AuthenticatedHttpRequest, slug: str, lesson: str) -
 @login_required
 @require_POST
 def lesson_mark_complete(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> HttpResponse:
+    """A reading or handout marked as done; a video is completed only by watching it (decision 0005)."""
     outline, item = _open_lesson_or_404(request, slug, lesson)
-    lesson_complete(user=request.user, lesson=item.lesson)
+    try:
+        lesson_complete(user=request.user, lesson=item.lesson)
+    except CompletionRefused:
+        return HttpResponseBadRequest(_("A video lesson is complete once you have watched 90% of it."))
     _previous, following = outline.neighbours(item.lesson)
     if following and following.access.allowed:
         return redirect(following.lesson.get_absolute_url())

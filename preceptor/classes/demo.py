@@ -37,6 +37,7 @@ def demo_classes_create(*, teacher_user: Any, attendee: Any) -> list[LiveClass]:
             "display_name": teacher_user.full_name,
             "bio": "Cardiologist and clinical teacher. I run the monthly **ECG clinic**: bring your hardest tracings.",
             "specialties": "Cardiology, ECG, echocardiography",
+            "is_public": True,  # the demo teacher shows their page
         },
     )
     terms_accept(user=teacher_user, terms=terms, now=now - timedelta(days=20))

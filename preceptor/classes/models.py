@@ -43,13 +43,19 @@ class TermsAcceptance(AppendOnlyModel):
 
 
 class Teacher(models.Model):
-    """A teacher's public page: not an employee of the service, named on the classes they teach."""
+    """A teacher's page: not an employee of the service, named on the classes they teach. Public only when the
+    teacher makes it so (``is_public``); otherwise it answers 404 like a teacher who does not exist."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher")
     slug = models.SlugField(unique=True)
     display_name = models.CharField(_("name shown"), max_length=150)
     bio = models.TextField(_("biography"), blank=True, help_text=_("Markdown; shown on the public teacher page."))
     specialties = models.CharField(_("specialties"), max_length=200, blank=True)
+    is_public = models.BooleanField(
+        _("public teacher page"),
+        default=False,
+        help_text=_("Only then does the page at /teachers/<slug>/ exist; the teacher decides on their dashboard."),
+    )
 
     class Meta:
         ordering = ["display_name"]
@@ -99,6 +105,7 @@ class LiveClass(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("live class")
         verbose_name_plural = _("live classes")
+        permissions = [("publish_recording", _("Publish a class's recording"))]
 
     def __str__(self) -> str:
         return self.title

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from preceptor.core.csv import csv_text
 
 
 def roster_csv(rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "minutes attended"])
-    for row in rows:
-        writer.writerow([row["name"], row["email"], row["minutes"]])
-    return buffer.getvalue()
+    return csv_text(
+        ["name", "email", "minutes attended"], ([row["name"], row["email"], row["minutes"]] for row in rows)
+    )

@@ -81,13 +81,6 @@ def teacher_for(user: User) -> Teacher | None:
     return teacher
 
 
-def teacher_at(handle: str) -> Teacher | None:
-    """The unsaved teacher page (``teacher_for``) of the teacher-role member with this profile handle."""
-    user = User.objects.filter(is_teacher=True, is_active=True, profile__handle=handle).first()
-    teacher = teacher_for(user) if user else None
-    return teacher if teacher is not None and teacher.pk is None else None
-
-
 def current_terms() -> TeacherTerms | None:
     return TeacherTerms.objects.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
 

@@ -186,6 +186,23 @@ def teacher_ensure(*, user: User) -> Teacher | None:
     return teacher
 
 
+@transaction.atomic
+def teacher_visibility_set(*, user: User, is_public: bool) -> Teacher | None:
+    """The teacher shows or hides their page at /teachers/<slug>/ (stored first if it was not yet)."""
+    teacher = teacher_ensure(user=user)
+    if teacher is None or teacher.is_public == is_public:
+        return teacher
+    teacher.is_public = is_public
+    teacher.save(update_fields=["is_public"])
+    audit_event_record(
+        action="classes.teacher_page_shown" if is_public else "classes.teacher_page_hidden",
+        actor=user,
+        subject=user,
+        target=teacher,
+    )
+    return teacher
+
+
 # --- teachers: terms and rosters ------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("teachers/<slug:slug>/", views.teacher_page, name="teacher"),
     path("teach/", views.teach_view, name="teach"),
     path("teach/terms/", views.terms_view, name="terms"),
+    path("teach/page/", views.teacher_visibility_view, name="teacher_visibility"),
     path("teach/classes/<slug:slug>/", views.roster_view, name="roster"),
     path("teach/classes/<slug:slug>/join/", views.teacher_join_view, name="teacher_join"),
     path("teach/classes/<slug:slug>/end/", views.end_view, name="end"),

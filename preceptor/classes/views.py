@@ -4,7 +4,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from preceptor.billing.services import order_checkout_start, order_create
 from preceptor.classes import bbb, hooks, services
 from preceptor.classes.forms import BuyForm, RecordingForm, TermsForm
 from preceptor.classes.ics import class_ics
-from preceptor.classes.meetings import teacher_join_url
+from preceptor.classes.meetings import meeting_origin, teacher_join_url
 from preceptor.classes.models import LiveClass, Registration, Teacher
 from preceptor.classes.rosters import roster_csv
 from preceptor.classes.selectors import (
@@ -30,12 +29,11 @@ from preceptor.classes.selectors import (
     recorded_classes,
     registration_for,
     taught_by,
-    teacher_at,
     teacher_for,
     upcoming_classes,
 )
 from preceptor.core.hooks import panels
-from preceptor.core.http import AuthenticatedHttpRequest, absolute_url
+from preceptor.core.http import AuthenticatedHttpRequest, absolute_url, permission_required
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -65,6 +63,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     user = request.user
     shown = panels(hooks.class_panels.call(live_class, user))
+    is_open = live_class.joinable(now)
     context = {
         "panels": shown,
         "accredited_content": any(p.ad_free for p in shown),
@@ -72,12 +71,23 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),
         "may_attend": user.is_authenticated and may_attend(user, live_class),
-        "is_open": live_class.joinable(now),
+        "is_open": is_open,
         "is_over": now >= live_class.ends_at or bool(live_class.ended_at),
         "buy_form": BuyForm(providers=_providers()),
         "minutes": registration.minutes_attended if registration else 0,
     }
-    return render(request, "classes/detail.html", context)
+    response = render(request, "classes/detail.html", context)
+    if is_open and registration is not None and registration.status == Registration.Status.REGISTERED:
+        _admit_meeting_hosts(response, [live_class])  # the page shows the join form
+    return response
+
+
+def _admit_meeting_hosts(response: HttpResponse, classes: list[LiveClass]) -> None:
+    """Let this page's join forms reach the meeting: the join POST answers with a redirect to the meeting host,
+    and Chromium checks a form submission's redirects against ``form-action`` (else ``'self'`` only)."""
+    origins = sorted({origin for c in classes if (origin := meeting_origin(c))})
+    if origins:
+        response.csp_extra = {"form-action": origins}  # type: ignore[attr-defined]
 
 
 @login_required
@@ -186,10 +196,9 @@ def left_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
-    teacher = Teacher.objects.select_related("user").filter(slug=slug).first() or teacher_at(slug)
-    if teacher is None:
-        raise Http404
-    classes = classes_published().filter(teachers=teacher).order_by("-starts_at") if teacher.pk else []
+    """Only a page its teacher made public exists; any other slug is the same 404 (no enumeration)."""
+    teacher = get_object_or_404(Teacher.objects.select_related("user"), slug=slug, is_public=True, user__is_active=True)
+    classes = classes_published().filter(teachers=teacher).order_by("-starts_at")
     return render(request, "classes/teacher.html", {"teacher": teacher, "classes": classes})
 
 
@@ -207,17 +216,34 @@ def _teacher_or_404(request: AuthenticatedHttpRequest) -> Teacher:
 @require_GET
 def teach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     teacher = _teacher_or_404(request)
-    return render(
+    classes = list(taught_by(teacher)) if teacher.pk else []
+    response = render(
         request,
         "classes/teach.html",
         {
             "teacher": teacher,
-            "classes": taught_by(teacher) if teacher.pk else [],
+            "classes": classes,
             "accepted": has_accepted_current_terms(request.user),
             "terms": current_terms(),
             "now": timezone.now(),
         },
     )
+    _admit_meeting_hosts(response, [c for c in classes if not c.ended_at])  # their "Start / join" forms
+    return response
+
+
+@login_required
+@require_POST
+def teacher_visibility_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The teacher shows or hides their public teacher page (the "public" box ticked or not)."""
+    _teacher_or_404(request)
+    is_public = request.POST.get("is_public") == "on"
+    services.teacher_visibility_set(user=request.user, is_public=is_public)
+    if is_public:
+        messages.success(request, _("Your teacher page is now public."))
+    else:
+        messages.success(request, _("Your teacher page is now hidden."))
+    return redirect("classes:teach")
 
 
 @login_required
@@ -292,7 +318,7 @@ def end_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return redirect("classes:teach")
 
 
-@staff_member_required
+@permission_required("classes.publish_recording")
 @require_http_methods(["GET", "POST"])
 def recording_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Staff publish a class's recording: it becomes its own course for registrants and Pro members."""

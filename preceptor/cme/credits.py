@@ -24,6 +24,8 @@ def validate_credit(value: Decimal | int | float | str | None) -> None:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ValidationError(_("Enter a number of credits."), code="invalid") from None
+    if not amount.is_finite() or amount.adjusted() > 6:  # NaN, infinity, 1e309: no amount (and % would raise)
+        raise ValidationError(_("Enter a number of credits."), code="invalid")
     if amount < 0:
         raise ValidationError(_("Credits cannot be negative."), code="negative")
     if amount % QUARTER != 0:

@@ -129,7 +129,8 @@ def _reporting_year_start(now: datetime) -> datetime:
 
 def _lessons_work_through(*, user: User, course: Course, start: datetime) -> datetime:
     """Open every lesson in order, watch the video to the end and mark the readings done, as the course
-    pages do; returns when the member finished."""
+    pages do (a video is completed only by the time watched, so one without a known length stays open);
+    returns when the member finished."""
     moment = start
     for lesson in Lesson.objects.filter(course=course).order_by("module__position", "position"):
         if LessonProgress.objects.filter(user=user, lesson=lesson, completed_at__isnull=False).exists():
@@ -144,7 +145,7 @@ def _lessons_work_through(*, user: User, course: Course, start: datetime) -> dat
                 watched_delta=seconds,
                 now=moment + timedelta(seconds=seconds),
             )
-        else:
+        elif lesson.kind != Lesson.Kind.VIDEO:
             lesson_complete(user=user, lesson=lesson, now=moment + timedelta(minutes=lesson.minutes))
         moment += timedelta(minutes=lesson.minutes)
     return moment

@@ -195,7 +195,7 @@ class IdentityForm(forms.ModelForm):
         super().clean()
         cleaned = self.cleaned_data
         month, day = cleaned.get("birth_month"), cleaned.get("birth_day")
-        if month and day:
+        if month and day and 1 <= month <= 12:  # other months are refused by the field's own validators
             import calendar
 
             if day > calendar.monthrange(cleaned.get("birth_year") or 2000, month)[1]:

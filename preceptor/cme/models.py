@@ -375,6 +375,7 @@ class EvaluationResponse(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [models.UniqueConstraint(fields=["user", "activity"], name="cme_evaluation_once")]
+        permissions = [("export_evaluations", _("Export an activity's evaluations"))]
 
 
 class Board(models.TextChoices):
@@ -485,6 +486,10 @@ class Claim(models.Model):
     class Meta:
         ordering = ["-completed_at", "-id"]
         verbose_name = _("credit claim")
+        permissions = [
+            ("download_reports", _("Download the reports to accreditors and joint providers, and PARS")),
+            ("revoke_certificate", _("Revoke a certificate")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "activity", "credit_type"],

@@ -1,10 +1,9 @@
-"""Reports to the accreditors (issue 7, item 6): the joint provider receives each learner's evaluation, quiz
+"""Reports to the accreditors: the joint provider receives each learner's evaluation, quiz
 score and credits for AMA credit; the EACCME® receives the ECMEC® claims. Each member included gets a
 Disclosure row naming the recipient. Also the per-activity figures (docs/requirements.md, CME requirements 29, 30)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, datetime, time, timedelta
@@ -15,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from preceptor.cme.models import Activity, Claim, CreditType, EvaluationResponse, OutcomeMeasure
+from preceptor.core.csv import SafeDictWriter
 from preceptor.privacy.models import Disclosure
 from preceptor.privacy.services import disclosures_record
 
@@ -129,7 +129,7 @@ def render(rows: list[dict[str, Any]], fmt: str) -> str:
         return json.dumps(rows, ensure_ascii=False, indent=2)
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
+        writer = SafeDictWriter(buffer, fieldnames=list(dict.fromkeys(k for row in rows for k in row)))
         writer.writeheader()
         for row in rows:
             writer.writerow(

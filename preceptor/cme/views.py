@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import csv
 from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,9 +28,14 @@ from preceptor.cme.services import (
     evaluation_submit,
     learner_identity_save,
 )
-from preceptor.core.http import AuthenticatedHttpRequest
+from preceptor.core.csv import csv_response
+from preceptor.core.http import AuthenticatedHttpRequest, permission_required, staff_may
+from preceptor.core.ratelimit import Rate, rate_limited
+from preceptor.core.services import audit_event_record
 
 HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx"}
+CERTIFICATE_PDF_RATE = Rate(30, 60 * 60)  # PDFs are rendered on request: 30 certificates an hour per member
+TRANSCRIPT_PDF_RATE = Rate(10, 60 * 60)  # and 10 transcripts
 
 
 def _identity_form(user: User, identity: LearnerIdentity | None, data: QueryDict | None) -> IdentityForm:
@@ -122,7 +125,7 @@ def claim_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _own_claim(user: User, certificate_id: UUID) -> Claim:
     claim = Claim.objects.filter(certificate_id=certificate_id).select_related("activity__course").first()
-    if claim is None or (claim.user_id != user.pk and not user.is_staff):
+    if claim is None or (claim.user_id != user.pk and not staff_may(user, "cme.view_claim")):
         raise Http404
     return claim
 
@@ -156,7 +159,9 @@ def certificate_download(request: AuthenticatedHttpRequest, certificate_id: UUID
     """The PDF, for its owner with an active membership (requirement 36, docs/requirements.md#cme-36) or staff."""
     user = request.user
     claim = _own_claim(user, certificate_id)
-    if not user.is_staff and not membership_for(user).is_pro:
+    if claim.user_id != user.pk:  # staff whose role may see claims (``_own_claim``): a member's certificate, on record
+        audit_event_record(action="cme.certificate_downloaded", actor=user, subject=claim.user, target=claim)
+    elif not user.is_staff and not membership_for(user).is_pro:
         messages.error(
             request,
             _(
@@ -165,6 +170,9 @@ def certificate_download(request: AuthenticatedHttpRequest, certificate_id: UUID
             ),
         )
         return redirect("cme:transcript")
+    refused = rate_limited(request, action="cme.certificate_pdf", rate=CERTIFICATE_PDF_RATE)
+    if refused:
+        return refused
     response = HttpResponse(certificate_pdf(claim), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{claim.certificate_id}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -200,15 +208,16 @@ def transcript_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     period = f"{start or '…'} – {end or timezone.localdate()}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="cme-transcript.csv"'
-        writer = csv.writer(response)
+        response, writer = csv_response("cme-transcript.csv")
         columns = ["completed", "title", "format", "credit_label", "credits", "provider", "status", "url"]
         writer.writerow(columns)
         for row in rows:
             writer.writerow([row[c] for c in columns])
         return response
     if fmt == "pdf":
+        refused = rate_limited(request, action="cme.transcript_pdf", rate=TRANSCRIPT_PDF_RATE)
+        if refused:
+            return refused
         name = LearnerIdentity.objects.filter(user=user).first()
         pdf = transcript_pdf(
             name=name.full_name if name else user.full_name,
@@ -242,9 +251,18 @@ def identity_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- staff ------------------------------------------------------------------------------------------------
 
 
-@staff_member_required
+STAFF_PERMISSIONS = ("cme.download_reports", "cme.revoke_certificate", "cme.export_evaluations")
+
+
+@permission_required(*STAFF_PERMISSIONS)
 @require_http_methods(["GET", "POST"])
 def staff_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Reports, revocation and evaluation exports: each part for the staff whose role holds its permission."""
+    may = {name.split(".")[1]: staff_may(request.user, name) for name in STAFF_PERMISSIONS}
+    if ("report" in request.POST and not may["download_reports"]) or (
+        "revoke" in request.POST and not may["revoke_certificate"]
+    ):
+        raise PermissionDenied
     today = timezone.localdate()
     report_form = ReportForm(
         request.POST if "report" in request.POST else None,
@@ -260,6 +278,11 @@ def staff_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             rows = reports.learner_rows(kind, start, end)
             reports.disclose_report(kind, start, end)
+        audit_event_record(
+            action="cme.report_downloaded",
+            actor=request.user,
+            data={"kind": kind, "start": start.isoformat(), "end": end.isoformat(), "format": fmt, "rows": len(rows)},
+        )
         response = HttpResponse(
             reports.render(rows, fmt), content_type="application/json" if fmt == "json" else "text/csv; charset=utf-8"
         )
@@ -275,15 +298,18 @@ def staff_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("cme:staff")
     activities = Activity.objects.select_related("course", "live_class").order_by("-created_at")
     return render(
-        request, "cme/staff.html", {"report_form": report_form, "revoke_form": revoke_form, "activities": activities}
+        request,
+        "cme/staff.html",
+        {"report_form": report_form, "revoke_form": revoke_form, "activities": activities, "may": may},
     )
 
 
-@staff_member_required
+@permission_required("cme.export_evaluations")
 @require_GET
 def evaluations_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
     fmt = "json" if request.GET.get("format") == "json" else "csv"
+    audit_event_record(action="cme.evaluations_exported", actor=request.user, target=activity, data={"format": fmt})
     response = HttpResponse(
         reports.render(reports.evaluation_rows(activity), fmt),
         content_type="application/json" if fmt == "json" else "text/csv; charset=utf-8",

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Preceptor's apps, bottom layer first (docs/architecture.md; lint-imports enforces the order).
     "preceptor.core",
     "preceptor.accounts",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "preceptor.analytics.middleware.RequestLogMiddleware",
+    "preceptor.core.middleware.RequestBodyLimitMiddleware",  # 413 before anything reads an oversized body
+    "preceptor.core.middleware.NulRefusalMiddleware",  # 400 for a NUL in the path or query string
     "django.middleware.security.SecurityMiddleware",
     "preceptor.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "preceptor.accounts.middleware.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "preceptor.config.urls"
@@ -197,8 +201,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Preceptor] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed sign-ins: 10 a minute per IP, 5 per 5 minutes per e-mail address; the other limits keep allauth defaults.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Failed sign-ins: 10 a minute per IP, 5 per 5 minutes per e-mail address; re-entering the password (before
+# deleting the account, for instance): 5 per 5 minutes per member; the other limits keep allauth defaults.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "reauthenticate": "5/300s/user"}
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes; optional for members.
+# WebAuthn is left off: it needs allauth's scripts and a secure origin; TOTP covers staff (decision 0014).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# Staff must have an authenticator and have passed it in this session before /staff/ and /admin/ open.
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", not DEBUG)
 
 # --- Billing: a provider is on when all its settings are given; half-configured stops the start ------
 BILLING_DEMO = env_bool("BILLING_DEMO", True)  # the labelled demo checkout, only ever while DEBUG is on
@@ -244,6 +256,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)  # trust X-Forwarded-Proto/-For from our own proxy
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies of ours append to X-Forwarded-For: the client's address is that many entries from the right
+# (core.network.client_ip, used by sign-in throttling, rate limits and the request log).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1) if BEHIND_TLS_PROXY else 0
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -289,7 +305,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Request bodies: small everywhere, larger only where files are uploaded (README, "Production recipe") ----
+# RequestBodyLimitMiddleware answers 413 to a Content-Length above the route's limit before the body is read.
+# REQUEST_BODY_LIMITS maps URL names (shell-style patterns, as ``reverse`` names them) to their own limit; the
+# reverse proxy's client_max_body_size must match per location.
+_mb = 1024 * 1024
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 1, minimum=1) * _mb  # every form, webhook and JSON post
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES  # the same cap on the non-file fields Django reads
+_admin_upload = env_int("ADMIN_UPLOAD_MAX_MB", 2048, minimum=1) * _mb
+REQUEST_BODY_LIMITS = {
+    "profiles:edit": env_int("PHOTO_UPLOAD_MAX_MB", 6, minimum=1) * _mb,  # profile photo (AVATAR_MAX_BYTES + form)
+    "classes:recording": env_int("RECORDING_UPLOAD_MAX_MB", 2048, minimum=1) * _mb,  # staff: a class's recording
+    "admin:*_add": _admin_upload,  # the admin's add and change pages: course media (videos, files, handouts)
+    "admin:*_change": _admin_upload,
+}
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 400
 
@@ -298,7 +328,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Password-reset keys, mail tokens and the like become [redacted] in every record that prints a request path:
+    # on the loggers that print paths (so every handler, also a test's, gets the redacted record) and on stderr.
+    "filters": {"secrets": {"()": "preceptor.core.redaction.SecretsFilter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}},
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+        "django.request": {"filters": ["secrets"]},
+        "django.server": {"filters": ["secrets"]},
+        "django.security.csrf": {"filters": ["secrets"]},
+    },
 }

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from preceptor.accounts import views as account_views
+
 urlpatterns = [
     path("", include("preceptor.site.urls")),
     path("", include("preceptor.privacy.urls")),
@@ -15,5 +17,7 @@ urlpatterns = [
     path("", include("preceptor.classes.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: its login goes through the site's throttled, two-factor sign-in (accounts).
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
-def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
-    """The CSP header value: the settings' policy, plus ``extra`` sources a page adds for itself."""
+def content_security_policy(*extras: dict[str, list[str]] | None) -> str:
+    """The CSP header value: the settings' policy, plus the ``extras`` sources a page adds for itself."""
     policy = {directive: list(sources) for directive, sources in settings.CONTENT_SECURITY_POLICY.items()}
-    for directive, sources in (extra or {}).items():
-        merged = policy.setdefault(directive, [])
-        merged.extend(s for s in sources if s not in merged)
+    for extra in extras:
+        for directive, sources in (extra or {}).items():
+            merged = policy.setdefault(directive, [])
+            merged.extend(s for s in sources if s not in merged)
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
 
 
@@ -20,7 +24,8 @@ class SecurityHeadersMiddleware:
     """Content-Security-Policy (self only unless a response adds sources) and Permissions-Policy.
 
     A view or template tag that renders a third-party tag sets ``csp_extra = {"script-src": ["https://…"]}``
-    on the response or the request, so a host is admitted only on responses that actually carry its tag.
+    on the response or the request, so a host is admitted only on responses that actually carry its tag; both
+    are merged (a page can carry tags and, say, admit a meeting host in ``form-action``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,9 +34,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        extra = getattr(response, "csp_extra", None) or getattr(request, "csp_extra", None)
+        extras = [getattr(request, "csp_extra", None), getattr(response, "csp_extra", None)]
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = content_security_policy(extra) if extra else self.default_policy
+            policy = content_security_policy(*extras) if any(extras) else self.default_policy
+            response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
@@ -48,4 +54,53 @@ class TimezoneMiddleware:
             timezone.activate(user.zone)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+def body_limit(path_info: str) -> int:
+    """The largest request body the route of ``path_info`` takes: its entry in ``REQUEST_BODY_LIMITS`` (URL names
+    as shell-style patterns, e.g. ``admin:*_change``), else ``REQUEST_MAX_BYTES``."""
+    try:
+        name = resolve(path_info).view_name
+    except Resolver404:
+        return settings.REQUEST_MAX_BYTES
+    limits = [limit for pattern, limit in settings.REQUEST_BODY_LIMITS.items() if fnmatchcase(name, pattern)]
+    return max(limits, default=settings.REQUEST_MAX_BYTES)
+
+
+class RequestBodyLimitMiddleware:
+    """Answers 413 to a request whose Content-Length is above what its route takes, before anything (CSRF, the
+    form, the upload handlers) reads the body. Most routes take ``REQUEST_MAX_BYTES``; upload routes declare more in
+    ``REQUEST_BODY_LIMITS``. Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` caps the fields it reads as well, and the
+    reverse proxy's ``client_max_body_size`` stops larger bodies before they reach the application."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body without a valid length
+        if length > settings.REQUEST_MAX_BYTES and length > body_limit(request.path_info):
+            return HttpResponse(
+                _("The request is too large for this page."), status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+class NulRefusalMiddleware:
+    """Answers 400 to a request with a NUL character in its path or query string (``/u/a%00b/``, ``?q=%00``). No
+    page has a use for one, and PostgreSQL refuses NUL in a text parameter, so a view that looks the value up would
+    answer 500. Posted form fields are refused by Django's own ``ProhibitNullCharactersValidator``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        texts = [request.path, *(text for key, values in request.GET.lists() for text in (key, *values))]
+        if any("\x00" in text for text in texts):
+            return HttpResponse(
+                _("The address contains a NUL character."), status=400, content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)

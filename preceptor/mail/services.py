@@ -21,6 +21,8 @@ MACHINE_OPENERS = ("googleimageproxy", "yahoomailproxy", "outlook", "apple mail 
 
 @transaction.atomic
 def mailing_list_unsubscribe(*, user_id: int, mailing_list: str) -> bool:
+    if not User.objects.filter(pk=user_id).exists():  # a link in an old e-mail of an erased member: nothing to stop
+        return False
     preference, _ = EmailPreference.objects.get_or_create(user_id=user_id)
     if not getattr(preference, mailing_list):
         return False
@@ -55,17 +57,25 @@ def _count(campaign: str, kind: str) -> None:
 
 
 @transaction.atomic
-def open_record(*, token: str, user_agent: str) -> None:
+def open_record(*, token: str, user_agent: str) -> bool:
+    """Count the open; False, counting nothing, when the token is not an open pixel's (forged, or another kind
+    of token signed with the same salt, such as a click link's)."""
     try:
-        campaign, user_id = signing.loads(token, salt=CLICK_SALT)
+        payload = signing.loads(token, salt=CLICK_SALT)
     except (signing.BadSignature, ValueError):
-        return
+        return False
+    if not (isinstance(payload, list) and len(payload) == 2):
+        return False
+    campaign, user_id = payload
+    if not isinstance(campaign, str) or not isinstance(user_id, int):
+        return False
     machine = any(marker in user_agent.lower() for marker in MACHINE_OPENERS)
     kind = EmailEvent.Kind.MACHINE_OPEN if machine else EmailEvent.Kind.OPEN
     _count(campaign, kind)
     user = User.objects.filter(pk=user_id).first()
     if user and member_grants(user, "email_tracking"):
         EmailEvent.objects.create(user=user, campaign=campaign, kind=kind)
+    return True
 
 
 @transaction.atomic
@@ -76,8 +86,10 @@ def click_record(*, token: str) -> str | None:
         data = signing.loads(token, salt=CLICK_SALT)
     except signing.BadSignature:
         return None
+    if not isinstance(data, dict):  # an open pixel's token (a list) signed with the same salt
+        return None
     url = data.get("u", "")
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         return None
     _count(data.get("c", ""), EmailEvent.Kind.CLICK)
     user = User.objects.filter(pk=data["r"]).first() if data.get("r") else None

@@ -47,7 +47,8 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
-    open_record(token=token, user_agent=request.headers.get("User-Agent", ""))
+    if not open_record(token=token, user_agent=request.headers.get("User-Agent", "")):
+        raise Http404  # not one of our pixels: an unsubscribe or click token, or a forgery
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = "no-store"
     return response

@@ -11,7 +11,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["version", "effective_on", "material", "announced_at"]
     actions = ["publish"]
 
-    @admin.action(description=_("Publish (e-mail members about a material change)"))
+    @admin.action(description=_("Publish (e-mail members about a material change)"), permissions=["change"])
     def publish(self, request, queryset):
         for policy in queryset:
             policy_publish(policy=policy, actor=request.user)

@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from preceptor.core.network import client_ip
 from preceptor.privacy import consent
 
 
@@ -53,9 +53,6 @@ class ConsentMiddleware:
 def first_signal_today(request: HttpRequest) -> bool:
     """True for a visitor's first browser signal of the day, once per process cache (shared with Redis). The
     visitor is a keyed hash of the day, IP address and browser, kept only in the cache, for a day."""
-    ip = request.META.get("REMOTE_ADDR", "")
-    if settings.BEHIND_TLS_PROXY and request.headers.get("X-Forwarded-For"):
-        ip = request.headers["X-Forwarded-For"].split(",")[-1].strip()  # the address our own proxy saw
-    visitor = f"{timezone.localdate()}|{ip}|{request.headers.get('User-Agent', '')}"
+    visitor = f"{timezone.localdate()}|{client_ip(request)}|{request.headers.get('User-Agent', '')}"
     digest = salted_hmac("preceptor.privacy.gpc", visitor).hexdigest()
     return cache.add(f"privacy:gpc:{digest}", True, timeout=24 * 60 * 60)

@@ -110,6 +110,10 @@ class DataRequest(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        permissions = [
+            ("manage_data_requests", _("Manage data requests and the erasure queue")),
+            ("view_processing_record", _("View the record of processing activities")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_at:%Y-%m-%d} ({self.status})"

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.core.http import AuthenticatedHttpRequest
+from preceptor.core.ratelimit import Rate, rate_limited
 from preceptor.privacy import consent
 from preceptor.privacy.forms import ErasureForm
 from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
@@ -26,6 +35,7 @@ from preceptor.privacy.services import (
 )
 
 GPC_SUPPORT_SINCE = "2026-11-25"
+EXPORT_RATE = Rate(5, 60 * 60)  # a copy of one's data: 5 an hour per member
 
 
 def policy_blocks(text: str) -> list[tuple[str, object]]:
@@ -73,7 +83,7 @@ def acknowledge(request: AuthenticatedHttpRequest) -> HttpResponse:
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    return redirect(target)
+    return HttpResponseRedirect(target)  # a URL, never a view name: redirect("1024") would look one up (500)
 
 
 def _preferences_context(request: HttpRequest) -> dict:
@@ -132,7 +142,7 @@ def consent_decision(request: HttpRequest) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("privacy:cookies")
-    response = redirect(target)
+    response = HttpResponseRedirect(target)  # a URL, never a view name: redirect("1024") would look one up (500)
     granted = frozenset(record.granted)
     consent.write(response, record_id=str(record.pk), granted=granted, denied=frozenset(record.denied))
     consent.delete_tracker_cookies(request, response, frozenset(consent.PURPOSES) - granted)
@@ -145,17 +155,27 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"gpc": True, "lastUpdate": GPC_SUPPORT_SINCE})
 
 
+def _confirms_erasure(request: HttpRequest) -> bool:
+    """A confirmed request to delete the account: allauth asks for the password again (``/accounts/reauthenticate/``,
+    throttled there) unless the member re-authenticated in the last few minutes, then replays this POST."""
+    return request.method == "POST" and request.POST.get("action") == "erase" and bool(request.POST.get("confirm"))
+
+
 @login_required
+@reauthentication_required(enabled=_confirms_erasure)
 def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Download a copy, delete the account (after re-entering the password, with a 7-day cool-off), and the
     ledger of who received the member's data."""
     pending = DataRequest.objects.filter(
         user=request.user, kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
     ).first()
-    form = ErasureForm(user=request.user)
+    form = ErasureForm()
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "export":
+            refused = rate_limited(request, action="privacy.export", rate=EXPORT_RATE)
+            if refused:
+                return refused
             data_request, archive = data_export_request(user=request.user)
             response = HttpResponse(archive, content_type="application/zip")
             name = f"preceptor-data-{data_request.received_at:%Y-%m-%d}.zip"
@@ -163,7 +183,7 @@ def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
             response["Cache-Control"] = "private, no-store"
             return response
         if action == "erase":
-            form = ErasureForm(request.POST, user=request.user)
+            form = ErasureForm(request.POST)
             if form.is_valid():
                 erasure_request(user=request.user)
                 logout(request)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from preceptor.core.http import AuthenticatedHttpRequest
+from preceptor.core.ratelimit import Rate, rate_limited
 from preceptor.profiles.forms import ProfileForm
 from preceptor.profiles.models import Audience, Profile
 from preceptor.profiles.selectors import avatar_visible, profile_page
@@ -15,6 +16,7 @@ from preceptor.profiles.services import profile_update
 
 # ?as= on the owner's own page: how the public or a member sees it
 PREVIEWS: dict[str, Audience] = {"public": "public", "member": "member"}
+HANDLE_CHANGE_RATE = Rate(10, 60 * 60)  # saves that try a new handle: 10 an hour per member
 
 
 @require_GET
@@ -43,6 +45,12 @@ def profile_avatar(request: HttpRequest, handle: str) -> FileResponse:
 def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = request.user.profile
     if request.method == "POST":
+        # A handle must be unique, so the form says when one is taken, hidden profiles' too; trying many handles
+        # to find members is what this limit stops (a hidden page itself answers 404 like a missing one).
+        if request.POST.get("handle", "").strip().lower() != profile.handle.lower():
+            refused = rate_limited(request, action="profiles.handle_change", rate=HANDLE_CHANGE_RATE)
+            if refused:
+                return refused
         form = ProfileForm(request.POST, request.FILES, instance=Profile.objects.get(pk=profile.pk))
         if form.is_valid():
             profile_update(

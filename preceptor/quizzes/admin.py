@@ -1,10 +1,32 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from preceptor.quizzes.models import Attempt, Option, Question, Quiz
 
 
+class QuestionFormSet(BaseInlineFormSet):
+    """The quiz's questions as they will be saved: an attempt cannot draw more questions than there are."""
+
+    def clean(self) -> None:
+        super().clean()
+        drawn = self.instance.questions_per_attempt
+        kept = [
+            form
+            for form in self.forms
+            if (form.has_changed() or form.instance.pk) and not getattr(form, "cleaned_data", {}).get("DELETE")
+        ]
+        if drawn and drawn > len(kept):
+            raise ValidationError(
+                _("An attempt draws %(drawn)d questions, but the quiz has only %(count)d.")
+                % {"drawn": drawn, "count": len(kept)}
+            )
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = QuestionFormSet
     extra = 0
     fields = ["position", "kind", "text", "image", "image_alt", "explanation"]
     show_change_link = True
@@ -12,7 +34,16 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "course", "kind", "pass_mark", "max_attempts", "cooldown_minutes"]
+    list_display = [
+        "title",
+        "course",
+        "kind",
+        "pass_mark",
+        "max_attempts",
+        "cooldown_minutes",
+        "questions_per_attempt",
+        "reveal_answers",
+    ]
     list_filter = ["kind", "course"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]

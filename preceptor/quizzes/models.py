@@ -19,6 +19,14 @@ class Quiz(models.Model):
         POST_TEST = "post_test", _("Post-test")
         MODULE = "module", _("Module quiz")
 
+    class RevealAnswers(models.TextChoices):
+        """When the correct answers and explanations of a submitted attempt are shown (decision 0015)."""
+
+        PASSED = "passed", _("After passing")
+        PASSED_OR_FINAL = "passed_final", _("After passing or when no attempts are left")
+        ALWAYS = "always", _("Always (practice quizzes)")
+        NEVER = "never", _("Never")
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.CASCADE, related_name="quizzes")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.POST_TEST)
@@ -29,6 +37,20 @@ class Quiz(models.Model):
     )
     max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3, help_text=_("0 means no limit."))
     cooldown_minutes = models.PositiveIntegerField(_("wait after a failed attempt (minutes)"), default=60)
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Drawn at random from the quiz's questions for each attempt. Empty means every question."),
+    )
+    reveal_answers = models.CharField(
+        _("show the correct answers"),
+        max_length=12,
+        choices=RevealAnswers.choices,
+        default=RevealAnswers.PASSED_OR_FINAL,
+        help_text=_("When a member sees the correct answers and explanations of a submitted attempt."),
+    )
 
     class Meta:
         verbose_name = _("quiz")
@@ -39,6 +61,10 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pass_mark__gte=1, pass_mark__lte=100), name="quizzes_quiz_pass_mark_range"
             ),
+            models.CheckConstraint(
+                condition=models.Q(questions_per_attempt__isnull=True) | models.Q(questions_per_attempt__gte=1),
+                name="quizzes_quiz_questions_per_attempt_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -46,6 +72,13 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.course.slug, self.slug])
+
+    def drawn_count(self, question_count: int) -> int:
+        """How many of ``question_count`` questions an attempt asks: the set number, or all when it is empty
+        or larger than what the quiz holds (questions removed after it was set)."""
+        if self.questions_per_attempt:
+            return min(self.questions_per_attempt, question_count)
+        return question_count
 
 
 class Question(models.Model):
@@ -93,7 +126,8 @@ class Attempt(models.Model):
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(default=False)
     pass_mark = models.PositiveSmallIntegerField()  # as it was when the attempt started
-    # The order the member saw: {"questions": [id, ...], "options": {"<question id>": [id, ...]}}
+    # The questions drawn for the attempt, in the order the member saw them, and each one's options:
+    # {"questions": [id, ...], "options": {"<question id>": [id, ...]}}. Grading and review use only these.
     layout = models.JSONField(default=dict)
 
     class Meta:

@@ -1,5 +1,6 @@
 """The quiz's rules, pure functions of what they are given: whether a new attempt may start now (attempts,
-cool-down, pass), whether an answer is correct, and the score. The services in ``services`` apply them."""
+cool-down, pass), whether an answer is correct, the score, and whether a submitted attempt may show its correct
+answers. The services in ``services`` and the attempt page apply them."""
 
 from __future__ import annotations
 
@@ -50,3 +51,21 @@ def grade(question: Question, options: list[Option], selected: set[int]) -> bool
 def percent(correct: int, total: int) -> Decimal:
     """The score: the share correct in percent, two decimals, rounded half up (0 without questions)."""
     return (Decimal(100) * correct / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if total else Decimal(0)
+
+
+def answers_revealed(*, quiz: Quiz, attempt: Attempt, attempts: list[Attempt]) -> bool:
+    """Whether the submitted ``attempt`` may show the correct answers and explanations, given every attempt the
+    member made at ``quiz`` (decision 0015). Never while the attempt is open; otherwise as the quiz says: after
+    the member has passed, or also once every attempt is used, always (practice), or never. Until then the
+    member sees only the score, so that failing cannot teach the answers to the next attempt."""
+    if not attempt.is_submitted:
+        return False
+    if quiz.reveal_answers == Quiz.RevealAnswers.ALWAYS:
+        return True
+    if quiz.reveal_answers == Quiz.RevealAnswers.NEVER:
+        return False
+    submitted = [a for a in attempts if a.is_submitted]
+    if attempt.passed or any(a.passed for a in submitted):
+        return True
+    no_attempts_left = bool(quiz.max_attempts) and len(submitted) >= quiz.max_attempts
+    return quiz.reveal_answers == Quiz.RevealAnswers.PASSED_OR_FINAL and no_attempts_left

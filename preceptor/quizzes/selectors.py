@@ -10,6 +10,7 @@ from preceptor.catalog.models import Course
 from preceptor.catalog.selectors import Access, can_open_everything
 from preceptor.core.hooks import Panel
 from preceptor.quizzes.models import Attempt, Option, Question, Quiz
+from preceptor.quizzes.rules import answers_revealed
 
 
 def quiz_access(user: User | AnonymousUser) -> Access:
@@ -46,8 +47,16 @@ class ShownQuestion:
     is_correct: bool | None
 
 
+def attempt_answers_revealed(attempt: Attempt) -> bool:
+    """Whether the attempt's page may show the correct answers and explanations (``rules.answers_revealed``),
+    judged on every attempt its member made at the quiz. One query."""
+    attempts = list(Attempt.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id))
+    return answers_revealed(quiz=attempt.quiz, attempt=attempt, attempts=attempts)
+
+
 def attempt_questions(attempt: Attempt) -> list[ShownQuestion]:
-    """The attempt's questions and options in the order the member saw them, with their answers if any."""
+    """The questions drawn for the attempt and their options, in the order the member saw them, with their
+    answers if any."""
     question_ids = attempt.layout.get("questions", [])
     questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids)}
     option_order = attempt.layout.get("options", {})

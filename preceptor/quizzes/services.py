@@ -19,9 +19,18 @@ class AttemptRefused(Exception):
         self.rule = rule
 
 
+class AnswersRefused(ValueError):
+    """Answers to questions the attempt did not draw: a forged form. Nothing is stored."""
+
+    def __init__(self, question_ids: list[int]) -> None:
+        super().__init__(f"questions not in the attempt: {question_ids}")
+        self.question_ids = question_ids
+
+
 @transaction.atomic
 def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None, rng: random.Random | None = None) -> Attempt:
-    """Start an attempt (or return the one already open) with questions and options in a shuffled order."""
+    """Start an attempt (or return the one already open): the questions drawn for it (all of them, or
+    ``quiz.questions_per_attempt`` at random) and their options, in a shuffled order, stored in its layout."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     # Lock the member's attempts at this quiz so two clicks cannot start two attempts.
@@ -34,6 +43,7 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None, rng: r
     if not rule.allowed:
         raise AttemptRefused(rule)
     rng.shuffle(questions)
+    questions = questions[: quiz.drawn_count(len(questions))]  # a random draw: the first n of a shuffle
     layout: dict[str, Any] = {"questions": [q.pk for q in questions], "options": {}}
     for question in questions:
         option_ids = [o.pk for o in question.options.all()]
@@ -45,12 +55,16 @@ def attempt_start(*, user: User, quiz: Quiz, now: datetime | None = None, rng: r
 
 @transaction.atomic
 def attempt_submit(*, attempt: Attempt, answers: dict[int, set[int]], now: datetime | None = None) -> Attempt:
-    """Grade on the server and store every answer; a submitted attempt never changes again."""
+    """Grade on the server and store an answer to every question the attempt drew; a submitted attempt never
+    changes again. Answers to questions it did not draw raise ``AnswersRefused``."""
     now = now or timezone.now()
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if attempt.is_submitted:
         return attempt
     question_ids = attempt.layout["questions"]
+    not_drawn = sorted(set(answers) - set(question_ids))
+    if not_drawn:
+        raise AnswersRefused(not_drawn)
     questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("options")}
     rows, correct_count = [], 0
     for qid in question_ids:

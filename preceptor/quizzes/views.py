@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +13,11 @@ from django.views.decorators.http import require_http_methods
 from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.quizzes.models import Attempt, Quiz
 from preceptor.quizzes.rules import start_rule
-from preceptor.quizzes.selectors import attempt_questions, quiz_access
-from preceptor.quizzes.services import AttemptRefused, attempt_start, attempt_submit
+from preceptor.quizzes.selectors import ShownQuestion, attempt_answers_revealed, attempt_questions, quiz_access
+from preceptor.quizzes.services import AnswersRefused, AttemptRefused, attempt_start, attempt_submit
+
+ANSWER_FIELD = re.compile(r"q([0-9]{1,18})")  # q<question id>, as the attempt page names its fields
+OPTION_ID = re.compile(r"[0-9]{1,18}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,6 +33,7 @@ def quiz_detail(request: HttpRequest, slug: str, quiz: str) -> HttpResponse:
         "access": access,
         "question_count": quiz_obj.questions.count(),
     }
+    context["drawn_count"] = quiz_obj.drawn_count(context["question_count"])
     if not access.allowed or not request.user.is_authenticated:  # only members are allowed quizzes
         return render(request, "quizzes/quiz_locked.html", context)
     if request.method == "POST":
@@ -46,6 +52,25 @@ def quiz_detail(request: HttpRequest, slug: str, quiz: str) -> HttpResponse:
     return render(request, "quizzes/quiz_detail.html", context)
 
 
+def _answers_from(post: QueryDict, shown: list[ShownQuestion]) -> dict[int, set[int]] | None:
+    """The options ticked for each question of the attempt; None when the form answers a question the attempt
+    did not draw or ticks an option not offered for the question (a forged form)."""
+    offered = {item.question.pk: {o.pk for o in item.options} for item in shown}
+    answers: dict[int, set[int]] = {pk: set() for pk in offered}
+    for key in post:
+        field = ANSWER_FIELD.fullmatch(key)
+        if field is None:
+            continue  # the CSRF token, the confirmation
+        question_id = int(field.group(1))
+        if question_id not in offered:
+            return None
+        for value in post.getlist(key):
+            if not OPTION_ID.fullmatch(value) or int(value) not in offered[question_id]:
+                return None
+            answers[question_id].add(int(value))
+    return answers
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
@@ -54,10 +79,9 @@ def attempt_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRes
         raise Http404
     if request.method == "POST" and not attempt.is_submitted:
         shown = attempt_questions(attempt)
-        answers = {}
-        for item in shown:
-            raw = request.POST.getlist(f"q{item.question.pk}")
-            answers[item.question.pk] = {int(value) for value in raw if value.isdigit()}
+        answers = _answers_from(request.POST, shown)
+        if answers is None:
+            return HttpResponseBadRequest(_("These answers do not belong to this attempt."))
         unanswered = [i + 1 for i, item in enumerate(shown) if not answers[item.question.pk]]
         if unanswered and "confirm_unanswered" not in request.POST:
             return render(
@@ -65,8 +89,15 @@ def attempt_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRes
                 "quizzes/attempt.html",
                 {"attempt": attempt, "questions": shown, "answers": answers, "unanswered": unanswered},
             )
-        attempt = attempt_submit(attempt=attempt, answers=answers)
+        try:
+            attempt = attempt_submit(attempt=attempt, answers=answers)
+        except AnswersRefused:
+            return HttpResponseBadRequest(_("These answers do not belong to this attempt."))
         return redirect(attempt.get_absolute_url())
-    return render(
-        request, "quizzes/attempt.html", {"attempt": attempt, "questions": attempt_questions(attempt), "answers": {}}
-    )
+    context = {
+        "attempt": attempt,
+        "questions": attempt_questions(attempt),
+        "answers": {},
+        "revealed": attempt_answers_revealed(attempt),
+    }
+    return render(request, "quizzes/attempt.html", context)

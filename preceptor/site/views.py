@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,9 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from preceptor.accounts.models import User
 from preceptor.catalog.selectors import continue_learning
-from preceptor.core.http import AuthenticatedHttpRequest, ranged_file_response
+from preceptor.cme.views import STAFF_PERMISSIONS as CME_STAFF_PERMISSIONS
+from preceptor.core.http import AuthenticatedHttpRequest, ranged_file_response, staff_may
 from preceptor.privacy.selectors import retention_status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +42,16 @@ PUBLIC_MEDIA_FOLDERS = ("covers/", "questions/")
 def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files that anyone may see (course covers, question images). Everything else under
     MEDIA_ROOT is served by views that check access (lesson media, handouts, profile photos)."""
-    if not path.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in path.split("/"):
+    if not path.startswith(PUBLIC_MEDIA_FOLDERS) or path.endswith("/") or ".." in path.split("/"):
         raise Http404
-    if not default_storage.exists(path):
-        raise Http404
+    try:
+        handle = default_storage.open(path, "rb")
+    except (OSError, ValueError):  # no such file, a folder (``/media/covers/``), or a name the file system refuses
+        raise Http404 from None
     return ranged_file_response(
         request,
-        default_storage.open(path, "rb"),
-        size=default_storage.size(path),
+        handle,
+        size=handle.size,
         filename=path.rsplit("/", 1)[-1],
         cache_control="public, max-age=86400",
     )
@@ -76,18 +85,56 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 STAFF_PAGES = (
-    # (URL name, title, what it is for); staff see the pages their account may open.
-    ("analytics:statistics", _("Visitor statistics"), _("Cookieless, aggregate visits, pages and goals.")),
-    ("analytics:request_log", _("Request log"), _("Search the web-server log of the last 365 days.")),
-    ("privacy:staff_record", _("Record of processing"), _("What personal data we hold, why, and for how long.")),
-    ("privacy:staff_requests", _("Data requests"), _("Exports, erasures and their deadlines.")),
-    ("cme:staff", _("CME reports"), _("Joint-provider and EACCME® reports, PARS, activity figures.")),
-    ("admin:index", _("Administration"), _("Courses, classes, accreditations, members and roles.")),
+    # (URL name, the permissions that open it (any one; none: any permission at all), title, what it is for).
+    (
+        "analytics:statistics",
+        ("analytics.view_statistics",),
+        _("Visitor statistics"),
+        _("Cookieless, aggregate visits, pages and goals."),
+    ),
+    (
+        "analytics:request_log",
+        ("analytics.search_request_log",),
+        _("Request log"),
+        _("Search the web-server log of the last 365 days."),
+    ),
+    (
+        "privacy:staff_record",
+        ("privacy.view_processing_record",),
+        _("Record of processing"),
+        _("What personal data we hold, why, and for how long."),
+    ),
+    (
+        "privacy:staff_requests",
+        ("privacy.manage_data_requests",),
+        _("Data requests"),
+        _("Exports, erasures and their deadlines."),
+    ),
+    (
+        "cme:staff",
+        CME_STAFF_PERMISSIONS,
+        _("CME reports"),
+        _("Joint-provider and EACCME® reports, PARS, activity figures."),
+    ),
+    ("admin:index", (), _("Administration"), _("Courses, classes, accreditations, members and roles.")),
 )
 
 
-@staff_member_required
+def staff_pages(user: User) -> list[tuple[str, StrOrPromise, StrOrPromise]]:
+    """The back-office pages ``user`` may open: their role's pages, and the admin if it shows them anything."""
+    admin_shows_something = user.is_active and user.is_staff and bool(user.get_all_permissions())
+    return [
+        (reverse(name), title, text)
+        for name, perms, title, text in STAFF_PAGES
+        if (staff_may(user, *perms) if perms else admin_shows_something)
+    ]
+
+
+@login_required
 @require_GET
 def staff_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pages = [(reverse(name), title, text) for name, title, text in STAFF_PAGES]
+    """The pages this staff member's roles open; 403 for an account that may open none of them."""
+    pages = staff_pages(request.user)
+    if not pages:
+        raise PermissionDenied
     return render(request, "site/staff_index.html", {"pages": pages})

@@ -85,3 +85,21 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("logstats", str(tmp_path / "nope.log"))
+
+
+def test_secret_links_in_a_server_log_are_reported_redacted_and_counted_together(tmp_path):
+    line = '203.0.113.{n} - - [01/Jun/2026:10:00:0{n} +0000] "GET {path} HTTP/1.1" {status} 512 "-" "Firefox/128.0"'
+    path = tmp_path / "access.log"
+    path.write_text(
+        "\n".join(
+            [
+                line.format(n=1, path="/accounts/password/reset/key/4-c3x2ab-9f8e7d6c5b4a/", status=302),
+                line.format(n=2, path="/accounts/password/reset/key/4-d4y3bc-0a9f8e7d6c5b/", status=302),
+                line.format(n=3, path="/mail/o/MTA:secret-open-token.gif?sig=abc123", status=404),
+            ]
+        )
+        + "\n"
+    )
+    result = report(count(open_log(str(path))))
+    assert result["requests"]["data"] == [{"data": "/accounts/password/reset/key/4-[redacted]/", "hits": {"count": 2}}]
+    assert result["not_found"]["data"] == [{"data": "/mail/o/[redacted].gif?sig=[redacted]", "hits": {"count": 1}}]

@@ -186,12 +186,32 @@ def test_countries_come_from_the_bundled_database():
     assert country_of("not-an-ip") == ""
 
 
-@pytest.mark.parametrize("who", ["anonymous", "learner", "teacher"])
-def test_only_staff_see_statistics_and_the_request_log(client, request, who):
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("learner", 403), ("teacher", 403), ("staff_without_permissions", 403)]
+)
+def test_only_staff_see_statistics_and_the_request_log(client, request, who, status):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
-    assert client.get("/staff/statistics/").status_code == 302
-    assert client.get("/staff/requests/").status_code == 302
+    assert client.get("/staff/statistics/").status_code == status
+    assert client.get("/staff/requests/").status_code == status
+
+
+@pytest.mark.parametrize(
+    "role, statistics, request_log",
+    [("Statistics", 200, 403), ("Privacy officer", 403, 200), ("CME office", 403, 403), ("Support", 403, 403)],
+)
+def test_the_statistics_role_sees_aggregates_only_and_request_log_searches_are_audited(
+    client, staff_in, role, statistics, request_log
+):
+    from preceptor.core.models import AuditEvent
+
+    member = staff_in(role)
+    client.force_login(member)
+    assert client.get("/staff/statistics/").status_code == statistics
+    assert client.get("/staff/statistics/?format=csv").status_code == statistics
+    assert client.get("/staff/requests/?q=203.0.113.9").status_code == request_log
+    searches = AuditEvent.objects.filter(actor=member, action="analytics.request_log_searched")
+    assert [s.data for s in searches] == ([{"query": "203.0.113.9", "rows": 0}] if request_log == 200 else [])
 
 
 def test_the_statistics_page_sums_daily_visitors_over_a_range_and_exports_csv(client, staff):

@@ -2,7 +2,8 @@
 
 Verification: RSA-SHA256 over "{transmission id}|{transmission time}|{webhook id}|{crc32(raw body)}" with the
 public key of the certificate at PAYPAL-CERT-URL, which must be on a PayPal host. The certificate fetcher is
-injectable (tests use a self-made certificate); fetched certificates are cached for a day.
+injectable (tests use a self-made certificate); fetched certificates are cached for a day, and only URLs under
+PayPal's certificate path on its API hosts are fetched, no more an hour than ``CERTIFICATE_FETCH_RATE`` allows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import re
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -38,10 +40,14 @@ from preceptor.billing.providers.base import (
     RemotePayment,
     RemoteSubscription,
 )
+from preceptor.core.ratelimit import Rate, hit
 
 PAYPAL_CERT_HOSTS = frozenset(
     {"api.paypal.com", "api-m.paypal.com", "api.sandbox.paypal.com", "api-m.sandbox.paypal.com"}
 )
+# PayPal's certificates live under one path, e.g. /v1/notifications/certs/CERT-360caa42-fca2a594-5edc0ebc.
+PAYPAL_CERT_PATH = re.compile(r"^/v1/notifications/certs/[A-Za-z0-9_-]{1,100}$")
+CERTIFICATE_FETCH_RATE = Rate(10, 60 * 60)  # certificates not yet cached: at most 10 fetched an hour
 MAX_TRANSMISSION_AGE = timedelta(days=3)  # PayPal retries for up to three days
 STATUS = {
     "APPROVAL_PENDING": "incomplete",
@@ -218,12 +224,21 @@ class PayPalProvider(PaymentProvider):
 
     # --- Webhooks --------------------------------------------------------------------------------------
     def _certificate(self, url: str) -> x509.Certificate:
-        parts = urlsplit(url)
-        if parts.scheme != "https" or parts.hostname not in PAYPAL_CERT_HOSTS or parts.port not in (None, 443):
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise InvalidSignature(f"certificate URL is not a URL: {url!r}") from exc
+        if parts.scheme != "https" or parts.hostname not in PAYPAL_CERT_HOSTS or port not in (None, 443):
             raise InvalidSignature(f"certificate URL is not on a PayPal host: {url!r}")
+        if parts.username or parts.password or parts.query or parts.fragment or not PAYPAL_CERT_PATH.match(parts.path):
+            raise InvalidSignature(f"certificate URL is not under PayPal's certificate path: {url!r}")
         key = f"billing:paypal:cert:{url}"
         pem = cache.get(key)
         if pem is None:
+            # A forged webhook names a new certificate each time; only so many are fetched (cached ones are free).
+            if hit(action="billing.paypal_certificate_fetch", key="paypal", rate=CERTIFICATE_FETCH_RATE):
+                raise InvalidSignature("too many certificate fetches; try again later")
             try:
                 pem = self.fetcher(url)
             except Exception as exc:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+import time_machine
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -175,6 +176,12 @@ def test_a_completed_sale_records_a_receipt(client, paypal, paypal_price, learne
         "http://api.paypal.com/v1/notifications/certs/CERT",
         "https://api.paypal.com.evil.example/cert",
         "https://api.paypal.com:8443/v1/notifications/certs/CERT",
+        "https://api.paypal.com/v1/oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/../../oauth2/token",
+        "https://api.paypal.com/v1/notifications/certs/CERT?next=https://evil.example/",
+        "https://user:pass@api.paypal.com/v1/notifications/certs/CERT",
+        "https://api.paypal.com:99999/v1/notifications/certs/CERT",
+        "https://[::1/v1/notifications/certs/CERT",
         "",
     ],
 )
@@ -182,6 +189,20 @@ def test_a_certificate_outside_paypals_hosts_is_refused_without_fetching_it(clie
     response = post(client, event("BILLING.SUBSCRIPTION.ACTIVATED", {"id": "I-1"}), cert_url=cert_url)
     assert response.status_code == 400
     assert paypal.fetched == []
+    assert ProviderEvent.objects.count() == 0
+
+
+def test_certificates_not_yet_cached_are_fetched_at_most_ten_an_hour(client, paypal):
+    forger_key, _pem = make_certificate()
+    for n in range(12):  # a forger naming a new certificate each time
+        url = f"https://api.paypal.com/v1/notifications/certs/CERT-{n}"
+        payload = event("BILLING.SUBSCRIPTION.ACTIVATED", {"id": "I-1"}, f"WH-{n}")
+        assert post(client, payload, cert_url=url, key=forger_key).status_code == 400
+    assert len(paypal.fetched) == 10
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=1)):
+        payload = event("BILLING.SUBSCRIPTION.ACTIVATED", {"id": "I-1"}, "WH-99")
+        assert post(client, payload, cert_url=f"{CERT_URL}-later", key=forger_key).status_code == 400
+    assert len(paypal.fetched) == 11
     assert ProviderEvent.objects.count() == 0
 
 

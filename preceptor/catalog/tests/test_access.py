@@ -71,3 +71,10 @@ def test_shared_course_content_is_cached_and_forgotten_when_staff_change_it(cour
     request.user = staff
     site._registry[Lesson].delete_model(request, Lesson.objects.get(slug="checklist"))
     assert len(course_outline(slug=course.slug, user=pro_member).lessons) == 2
+
+
+def test_a_slug_longer_than_any_course_slug_finds_nothing_without_a_query(db, django_assert_num_queries):
+    from preceptor.catalog.selectors import course_content
+
+    with django_assert_num_queries(0):
+        assert course_content(slug="7" * 5000) is None

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from preceptor.catalog.models import LessonProgress
-from preceptor.conftest import PASSWORD
+from preceptor.conftest import PASSWORD, wait_until
 from preceptor.quizzes.models import Attempt, Option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def sign_in(page, base, email):
 
 
 def video_time(page) -> float:
-    return page.evaluate("document.getElementById('lesson-video').currentTime")
+    return page.locator("#lesson-video").evaluate("video => video.currentTime")
 
 
 def answer(page, *, correctly: bool):
@@ -55,9 +55,9 @@ def test_search_watch_resume_complete_fail_wait_and_pass(
     page.get_by_role("link", name="Start the course").click()
 
     # Play, then leave mid-video
-    page.wait_for_function("document.getElementById('lesson-video').readyState >= 1")
+    wait_until(lambda: page.locator("#lesson-video").evaluate("video => video.readyState >= 1"), what="the video")
     page.evaluate("(() => { const v = document.getElementById('lesson-video'); v.muted = true; return v.play(); })()")
-    page.wait_for_function("document.getElementById('lesson-video').currentTime > 4", timeout=20_000)
+    wait_until(lambda: video_time(page) > 4, timeout=20, what="the video")
     left_at = video_time(page)
     screenshot(page, "03-playing")
     page.goto(f"{base}/courses/heart-rhythm/")  # leaving sends the position (pagehide, keepalive)
@@ -69,7 +69,7 @@ def test_search_watch_resume_complete_fail_wait_and_pass(
 
     # Come back: the player resumes within 2 seconds of where the member left
     page.get_by_role("link", name="Continue").click()
-    page.wait_for_function("document.getElementById('lesson-video').currentTime > 0")
+    wait_until(lambda: video_time(page) > 0, what="the resumed video")
     resumed_at = video_time(page)
     assert abs(resumed_at - left_at) <= 2, (left_at, resumed_at)
     assert "Resuming at" in page.content()

@@ -3,10 +3,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from preceptor.catalog.models import Enrollment, FileDownloadDay, LessonFile, LessonProgress
+from preceptor.catalog.models import Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress
+from preceptor.catalog.services import CompletionRefused, lesson_complete
 
 FIRST, LOCKED, HANDOUT = "twelve-leads", "rate-and-rhythm", "checklist"
 
@@ -167,6 +169,48 @@ def test_a_video_is_complete_at_ninety_percent_and_the_course_when_every_lesson_
     assert Enrollment.objects.get(user=pro_member).completed_at is not None
     page = client.get(reverse("catalog:course", args=["heart-rhythm"])).content.decode()
     assert "<strong>100%</strong>" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("learner", 400), ("pro_member", 400), ("staff", 400)])
+def test_a_video_lesson_cannot_be_marked_as_done_only_watched(client, request, course, who, status):
+    as_viewer(client, request, who)
+    response = client.post(lesson_url("complete", FIRST))
+    assert response.status_code == status
+    if status == 400:
+        assert "complete once you have watched 90% of it" in response.content.decode()
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+    assert not Enrollment.objects.filter(completed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_video_lesson_cannot_be_completed_through_the_service_either(course, pro_member):
+    video = Lesson.objects.get(slug=FIRST)
+    with pytest.raises(CompletionRefused):
+        lesson_complete(user=pro_member, lesson=video)
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_only_readings_and_handouts_offer_mark_as_done(client, course, pro_member):
+    client.force_login(pro_member)
+    assert "Mark as done" not in client.get(lesson_url("lesson", FIRST)).content.decode()
+    assert (
+        "The lesson is complete once you have watched 90% of the video." in open_lesson(client, FIRST).content.decode()
+    )
+    for lesson in (LOCKED, HANDOUT):
+        assert "Mark as done" in client.get(lesson_url("lesson", lesson)).content.decode()
+    assert client.post(lesson_url("complete", LOCKED)).status_code == 302
+    assert LessonProgress.objects.get(completed_at__isnull=False).lesson.slug == LOCKED
+
+
+@pytest.mark.django_db
+def test_a_video_file_needs_its_length_to_be_completable(course):
+    video = Lesson.objects.get(slug=FIRST)
+    video.video_duration = None
+    with pytest.raises(ValidationError) as invalid:
+        video.full_clean()
+    assert "video_duration" in invalid.value.message_dict
 
 
 @pytest.mark.django_db

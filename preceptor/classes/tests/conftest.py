@@ -86,12 +86,14 @@ class FakeBBB:
                         outer.meetings.discard(params["meetingID"])
                     meeting = params.get("meetingID")
                     body = f"<response><returncode>SUCCESS</returncode><meetingID>{meeting}</meetingID></response>"
-                    if call == "join":  # the browser lands in the meeting room
+                    if call == "join":  # the browser lands in the meeting room; leaving opens the logout URL
                         name = html.escape(params["fullName"])
+                        logout = html.escape(params.get("logoutURL", ""))
                         body = (
                             "<!doctype html><title>Meeting room</title><body style='font:20px sans-serif;"
                             "background:#1b2a3a;color:#fff;padding:3rem'><h1>BigBlueButton (local test double)</h1>"
-                            f"<p id='joined'>You joined as {name} ({params['role'].lower()}).</p></body>"
+                            f"<p id='joined'>You joined as {name} ({params['role'].lower()}).</p>"
+                            f"<p><a style='color:#fff' href='{logout}'>Leave the meeting</a></p></body>"
                         )
                 data = body.encode()
                 self.send_response(200)

@@ -1,6 +1,7 @@
 """A trial member buys a class with the demo provider, signs up, receives the 24-hour reminder (frozen time),
-joins the meeting (a local BigBlueButton double that checks checksums); the teacher accepts the terms and sees
-the roster; the member then finds that teacher in their disclosure ledger. Screenshots in test-artifacts/."""
+joins the meeting (a local BigBlueButton double that checks checksums, on another origin: the CSP is enforced and
+the class page admits that host in form-action); the teacher accepts the terms, sees the roster and starts the
+meeting; the member then finds that teacher in their disclosure ledger. Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def test_buy_sign_up_reminder_join_roster_and_ledger(
     live_server, new_page, screenshot, settings, fake_bbb, live_class, learner, teacher, terms
 ):
     settings.DEBUG = True  # the demo checkout runs only in debug mode
-    base = live_server.url
+    base = settings.SITE_URL = live_server.url  # the meeting's logout URL leads back here
     page = new_page()
     sign_in(page, base, learner.email)
 
@@ -48,11 +49,17 @@ def test_buy_sign_up_reminder_join_roster_and_ledger(
 
     with time_machine.travel(live_class.starts_at - timedelta(minutes=5), tick=True):
         page.reload()
-        page.get_by_role("button", name="Join the class").click()
-        page.wait_for_selector("#joined")
+        screenshot(page, "05-class-open")
+        page.get_by_role("button", name="Join the class").click()  # the CSP is enforced: form-action admits BBB
+        page.wait_for_url(f"{fake_bbb.url}/api/join?**")
         assert "You joined as Lena Learner (viewer)" in page.inner_text("#joined")
         screenshot(page, "05-meeting-room")
-    assert Attendance.objects.filter(registration__user=learner, left_at__isnull=True).count() == 1
+        assert Attendance.objects.filter(registration__user=learner, left_at__isnull=True).count() == 1
+        page.get_by_role("link", name="Leave the meeting").click()  # the logout URL's page posts back at once
+        page.wait_for_selector("text=You left the class. You can join again while it runs.")
+        assert page.url == f"{base}{live_class.get_absolute_url()}"
+        screenshot(page, "05-left-the-meeting")
+    assert Attendance.objects.get(registration__user=learner).left_at is not None
 
     teacher_page = new_page()
     sign_in(teacher_page, base, teacher.email)
@@ -65,6 +72,10 @@ def test_buy_sign_up_reminder_join_roster_and_ledger(
     roster = teacher_page.inner_text("table.roster")
     assert "Lena Learner" in roster and learner.email in roster
     screenshot(teacher_page, "07-roster")
+    teacher_page.goto(f"{base}/teach/")
+    teacher_page.get_by_role("button", name="Start / join").click()
+    teacher_page.wait_for_url(f"{fake_bbb.url}/api/join?**")
+    assert "You joined as Prof. Tina Teacher (moderator)" in teacher_page.inner_text("#joined")
 
     page.goto(f"{base}/settings/data/")
     ledger = page.inner_text("main")

@@ -47,14 +47,27 @@ def test_a_recording_is_its_own_course_open_to_registrants_and_pro_only(
     )
 
 
-@pytest.mark.parametrize("who, status", [("staff", 200), ("teacher", 302), ("pro_member", 302), ("anonymous", 302)])
-def test_only_staff_open_the_recording_upload(client, request, live_class, who, status):
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("staff", 200),
+        ("Content editor", 200),
+        ("CME office", 403),
+        ("staff_without_permissions", 403),
+        ("teacher", 403),
+        ("pro_member", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_only_staff_who_may_publish_recordings_open_the_recording_upload(
+    client, request, staff_in, live_class, who, status
+):
     if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
+        client.force_login(request.getfixturevalue(who) if who.islower() else staff_in(who))
     response = client.get(f"/staff/classes/{live_class.slug}/recording/")
     assert response.status_code == status
     if status == 302:
-        assert "/admin/login/" in response["Location"]
+        assert response["Location"].startswith("/accounts/login/")
 
 
 def test_staff_publish_a_recording_and_bad_captions_are_explained(client, live_class, staff):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from django.utils import timezone
@@ -63,3 +65,16 @@ def test_a_teacher_cannot_see_another_teachers_roster_or_class(client, live_clas
     assert client.post(f"/teach/classes/{live_class.slug}/end/").status_code == 404
     assert "ECG clinic" not in client.get("/teach/").content.decode()
     assert not Disclosure.objects.exists()
+
+
+def test_a_member_named_like_a_formula_comes_out_of_the_roster_csv_as_text(
+    client, live_class, teacher, terms, pro_member
+):
+    pro_member.full_name = '=HYPERLINK("http://x")'
+    pro_member.save()
+    services.registration_create(user=pro_member, live_class=live_class)
+    services.terms_accept(user=teacher, terms=terms)
+    client.force_login(teacher)
+    text = client.get(f"/teach/classes/{live_class.slug}/?format=csv").content.decode()
+    [_header, row] = list(csv.reader(io.StringIO(text)))
+    assert row[0] == '\'=HYPERLINK("http://x")'

@@ -13,6 +13,7 @@ import pytest
 from preceptor.catalog.tests.test_browser_learning import answer, sign_in
 from preceptor.cme.models import Claim
 from preceptor.cme.tests.conftest import physician
+from preceptor.conftest import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,5 +88,5 @@ def test_pass_evaluate_claim_download_and_verify(live_server, new_page, screensh
     # The transcript lists it.
     page.goto(f"{base}/cme/")
     assert "Heart Rhythm Basics" in page.locator("table.transcript").inner_text()
-    page.wait_for_function("document.getElementById('credits-chart').width > 0")
+    wait_until(lambda: page.locator("#credits-chart").evaluate("chart => chart.width > 0"), what="the chart")
     screenshot(page, "08-transcript")

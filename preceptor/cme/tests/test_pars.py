@@ -273,12 +273,71 @@ def test_joint_provider_and_eaccme_reports_disclose_each_member(claim, staff, cl
     assert "CME Consultants (joint provider)" in client.get("/settings/data/").content.decode()
 
 
-@pytest.mark.parametrize("who, status", [("staff", 200), ("pro_member", 302), ("anonymous", 302)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("staff", 200), ("pro_member", 403), ("staff_without_permissions", 403), ("anonymous", 302)],
+)
 def test_staff_reporting_page_is_staff_only(client, request, who, status, activity):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     assert client.get("/staff/cme/").status_code == status
     assert client.get(f"/staff/cme/activities/{activity.pk}/evaluations/").status_code == status
+
+
+@pytest.mark.parametrize("role, status", [("CME office", 200), ("Privacy officer", 403), ("Statistics", 403)])
+def test_the_cme_office_opens_the_reports_and_its_exports_are_audited(client, staff_in, claim, role, status):
+    from preceptor.core.models import AuditEvent
+
+    officer = staff_in(role)
+    client.force_login(officer)
+    assert client.get("/staff/cme/").status_code == status
+    url = f"/staff/cme/activities/{claim.activity.pk}/evaluations/?format=json"
+    assert client.get(url).status_code == status
+    start, end = claim.completed_at.date().replace(day=1), claim.completed_at.date()
+    report = {"report": "1", "report-kind": "joint_provider", "report-start": start, "report-end": end}
+    assert client.post("/staff/cme/", {**report, "report-fmt": "csv"}).status_code == status
+    audited = {e.action: e for e in AuditEvent.objects.filter(actor=officer, action__startswith="cme.")}
+    if status == 403:
+        assert not audited and not Disclosure.objects.exists()
+        return
+    assert audited["cme.evaluations_exported"].target == f"cme.Activity:{claim.activity.pk}"
+    assert audited["cme.report_downloaded"].data == {
+        "kind": "joint_provider",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "format": "csv",
+        "rows": 1,
+    }
+    assert Disclosure.objects.filter(user=claim.user).count() == 1
+
+
+def test_a_staff_member_who_may_download_reports_but_not_revoke_cannot_revoke(client, claim):
+    from django.contrib.auth.models import Permission
+
+    from preceptor.conftest import make_staff
+
+    reporter = make_staff("reporter@example.org", "Rita Reporter")
+    reporter.user_permissions.add(Permission.objects.get(codename="download_reports"))
+    client.force_login(reporter)
+    html = client.get("/staff/cme/").content.decode()
+    assert "Download the report to send" in html and "Revoke a certificate" not in html
+    revoke = {"revoke": "1", "revoke-certificate": str(claim.certificate_id), "revoke-reason": "Entered in error."}
+    assert client.post("/staff/cme/", revoke).status_code == 403
+    claim.refresh_from_db()
+    assert claim.revoked_at is None
+
+
+@pytest.mark.parametrize("who, status", [("CME office", 200), ("Support", 404), ("staff_without_permissions", 404)])
+def test_staff_download_a_members_certificate_only_with_the_cme_role_and_on_the_record(
+    client, request, staff_in, claim, who, status
+):
+    from preceptor.core.models import AuditEvent
+
+    user = request.getfixturevalue(who) if who.islower() else staff_in(who)
+    client.force_login(user)
+    assert client.get(f"/cme/certificates/{claim.certificate_id}.pdf").status_code == status
+    downloads = AuditEvent.objects.filter(actor=user, action="cme.certificate_downloaded", subject=claim.user)
+    assert downloads.count() == (1 if status == 200 else 0)
 
 
 def test_the_schema_fixture_differs_from_the_published_draft_by_one_comma():

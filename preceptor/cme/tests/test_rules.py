@@ -41,10 +41,13 @@ def test_req03_claim_cap_rejects_claims_above_the_maximum(ready, activity, clien
 
 def test_req04_claim_commensurate_default_is_recorded_time_and_certificate_shows_claimed(ready, activity, client):
     from preceptor.catalog.models import Lesson
-    from preceptor.catalog.services import lesson_complete
+    from preceptor.catalog.services import lesson_complete, lesson_open, progress_record
 
-    for lesson in Lesson.objects.filter(course=activity.course)[:2]:  # 10 + 10 minutes
-        lesson_complete(user=ready, lesson=lesson)
+    video, reading = Lesson.objects.filter(course=activity.course)[:2]  # 10 + 10 minutes
+    opened = timezone.now() - timedelta(minutes=1)
+    lesson_open(user=ready, lesson=video, now=opened)  # a video is completed only by watching it
+    progress_record(user=ready, lesson=video, position=17, watched_delta=17, now=opened + timedelta(seconds=17))
+    lesson_complete(user=ready, lesson=reading)
     client.force_login(ready)
     page = client.get(activity.get_absolute_url()).content.decode()
     assert 'name="claim-credits" value="0.25"' in page  # 20 minutes recorded → 0.25 (20/15 = 1.33 quarters)

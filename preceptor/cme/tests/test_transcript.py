@@ -113,3 +113,11 @@ def test_identity_page_saves_details_and_records_consent(client, pro_member):
     )
     assert "not a valid NPI" in bad.content.decode()
     assert client.get("/cme/identity/").status_code == 200
+
+
+def test_an_activity_titled_like_a_formula_comes_out_of_the_transcript_csv_as_text(client, ready, claims, activity):
+    activity.course.title = '=HYPERLINK("http://x")'
+    activity.course.save()
+    client.force_login(ready)
+    rows = list(csv.DictReader(io.StringIO(client.get("/cme/?format=csv").content.decode())))
+    assert rows and {row["title"] for row in rows} == {'\'=HYPERLINK("http://x")'}

@@ -12,6 +12,7 @@ from preceptor.catalog.models import Course
 from preceptor.cme.models import Activity, Claim
 from preceptor.cme.services import credit_claim
 from preceptor.cme.tests.conftest import evaluated, make_activity, passed
+from preceptor.core.models import AuditEvent
 from preceptor.quizzes.models import Quiz
 
 # The session is the login's. (The analytics request log needs no exception: the middleware only buffers its
@@ -59,6 +60,8 @@ PAGES = {
     "staff report page": ("staff", lambda s: "/staff/cme/", "Certificate id"),
     "staff evaluation export": ("staff", lambda s: f"/staff/cme/activities/{s.claimed.pk}/evaluations/", "bias"),
 }
+# Staff reading members' data leave exactly one audit row (who looked), and nothing else changes.
+AUDITED = {"staff evaluation export": "cme.evaluations_exported"}
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -70,7 +73,11 @@ def test_a_get_of_every_cme_page_writes_no_row(client, scene, page):
     response = client.get(url(scene))
     assert response.status_code == 200
     assert shows in (b"".join(response) if response.streaming else response.content).decode(errors="replace")
-    assert row_counts() == before
+    after = row_counts()
+    if page in AUDITED:
+        assert after.pop("core.AuditEvent") == before.pop("core.AuditEvent") + 1
+        assert AuditEvent.objects.latest("id").action == AUDITED[page]
+    assert after == before
 
 
 def test_the_evaluation_page_shows_the_default_items_before_any_are_stored(client, scene):

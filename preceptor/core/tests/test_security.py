@@ -42,6 +42,23 @@ def test_a_response_can_admit_a_host_for_itself_only(rf):
     assert "tags.example" not in without["Content-Security-Policy"]
 
 
+@pytest.mark.django_db
+def test_the_sources_a_template_adds_to_the_request_and_a_view_to_the_response_are_both_admitted(rf):
+    from django.http import HttpResponse
+
+    from preceptor.core.middleware import SecurityHeadersMiddleware
+
+    def view(request):
+        request.csp_extra = {"script-src": ["https://tags.example"]}  # as the consent tags do while rendering
+        response = HttpResponse("ok")
+        response.csp_extra = {"form-action": ["https://meet.example"]}
+        return response
+
+    policy = SecurityHeadersMiddleware(view)(rf.get("/"))["Content-Security-Policy"]
+    assert "script-src 'self' https://tags.example;" in policy
+    assert policy.endswith("form-action 'self' https://meet.example")
+
+
 def production_env(**extra) -> dict:
     env = {
         k: v

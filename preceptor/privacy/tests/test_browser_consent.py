@@ -80,17 +80,13 @@ def test_nothing_third_party_before_accept_then_tags_then_withdrawal_clears_them
     assert len(third_party) == before
 
 
-def test_a_gpc_browser_sees_the_marketing_purposes_refused(live_server, browser, screenshot, every_tag):
-    context = browser.new_context(extra_http_headers={"Sec-GPC": "1"}, bypass_csp=True)
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/")
-        assert page.get_by_text("Your browser sends a Global Privacy Control signal").is_visible()
-        page.goto(f"{live_server.url}/privacy/cookies/")
-        refused = page.get_by_text("Refused because your browser sends Global Privacy Control")
-        assert refused.count() == 2
-        assert not page.locator("#purpose-marketing_google").is_checked()
-        assert not page.locator("#purpose-marketing_meta").is_checked()
-        screenshot(page, "gpc-preferences")
-    finally:
-        context.close()
+def test_a_gpc_browser_sees_the_marketing_purposes_refused(live_server, new_page, screenshot, every_tag):
+    page = new_page(extra_http_headers={"Sec-GPC": "1"})
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_text("Your browser sends a Global Privacy Control signal").is_visible()
+    page.goto(f"{live_server.url}/privacy/cookies/")
+    refused = page.get_by_text("Refused because your browser sends Global Privacy Control")
+    assert refused.count() == 2
+    assert not page.locator("#purpose-marketing_google").is_checked()
+    assert not page.locator("#purpose-marketing_meta").is_checked()
+    screenshot(page, "gpc-preferences")

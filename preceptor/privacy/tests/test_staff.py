@@ -24,12 +24,47 @@ def test_the_record_of_processing_lists_every_declaration(client, staff, capsys)
     assert "Record of processing activities" in client.get(reverse("privacy:staff_record")).content.decode()
 
 
-@pytest.mark.parametrize("who", ["anonymous", "learner", "teacher"])
-def test_only_staff_see_the_back_office(client, request, who):
+@pytest.mark.parametrize(
+    "who, status", [("anonymous", 302), ("learner", 403), ("teacher", 403), ("staff_without_permissions", 403)]
+)
+def test_only_staff_see_the_back_office(client, request, who, status):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
     for name in ("privacy:staff_record", "privacy:staff_requests"):
-        assert client.get(reverse(name)).status_code == 302
+        response = client.get(reverse(name))
+        assert response.status_code == status
+        if status == 302:
+            assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "role, allowed", [("Privacy officer", True), ("CME office", False), ("Support", False), ("Statistics", False)]
+)
+def test_only_the_privacy_officer_opens_the_record_and_the_queue_and_each_look_is_audited(
+    client, staff_in, learner, role, allowed
+):
+    from preceptor.core.models import AuditEvent
+    from preceptor.privacy.services import data_request_receive
+
+    data_request = data_request_receive(user=learner, kind="erasure", actor=None)
+    officer = staff_in(role)
+    client.force_login(officer)
+    urls = {
+        "privacy.processing_record_viewed": reverse("privacy:staff_record"),
+        "privacy.data_requests_viewed": reverse("privacy:staff_requests"),
+        "privacy.data_request_viewed": reverse("privacy:staff_extend", args=[data_request.public_id]),
+    }
+    for action, url in urls.items():
+        assert client.get(url).status_code == (200 if allowed else 403)
+        assert AuditEvent.objects.filter(actor=officer, action=action).count() == (1 if allowed else 0)
+    if allowed:
+        seen = AuditEvent.objects.get(action="privacy.data_request_viewed")
+        assert seen.subject == learner and seen.target == f"privacy.DataRequest:{data_request.pk}"
+        queue = AuditEvent.objects.get(action="privacy.data_requests_viewed")
+        assert queue.data == {"requests": [str(data_request.public_id)]}
+    # Queuing an erasure is the officer's alone.
+    client.post(reverse("privacy:staff_requests"), {"email": learner.email, "kind": "export"})
+    assert DataRequest.objects.filter(user=learner).count() == (2 if allowed else 1)
 
 
 def test_staff_queue_a_request_received_by_email_with_a_one_month_deadline(client, staff, learner):

@@ -1,0 +1,41 @@
+"""Who is asking: the client's address, the same for sign-in throttling (allauth), rate limits and the request log."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def _address(value: str) -> str:
+    """``value`` as a normalised IP address (a port or IPv6 brackets removed), or "" when it is not one."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:51234"
+        value = value.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return ""
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client, not of our own reverse proxy.
+
+    Without a proxy, ``REMOTE_ADDR``. Behind ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies of our own (set from
+    ``BEHIND_TLS_PROXY`` and ``TRUSTED_PROXY_COUNT``), the address the outermost of them saw: that many entries
+    from the right of ``X-Forwarded-For``; the entries further left are the client's to forge. With
+    ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER`` set, that header. Falls back to ``REMOTE_ADDR`` when the header is
+    missing or not an address; "" only when nothing is."""
+    header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    count = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    found = ""
+    if header:
+        found = _address(request.headers.get(header, ""))
+    elif count > 0:
+        forwarded = [part for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            found = _address(forwarded[-count])
+    return found or _address(request.META.get("REMOTE_ADDR", ""))
