@@ -161,8 +161,11 @@ def _content_key(slug: str) -> str:
     return f"catalog:content:v1:{slug}"
 
 
+SLUG_MAX_LENGTH = 50  # Course.slug, a SlugField of Django's default length
+
+
 def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
-    if len(slug) > Course._meta.get_field("slug").max_length:  # no such course; and no oversized cache key
+    if len(slug) > SLUG_MAX_LENGTH:  # no such course; and no oversized cache key
         return None
     key = _content_key(slug)
     if not fresh:
