@@ -34,17 +34,22 @@ def pricing(request: HttpRequest) -> HttpResponse:
         currency = "EUR"
     table = prices_by_currency()
     membership = membership_for(request.user) if request.user.is_authenticated else None
-    return render(
+    providers = registry.available()
+    prices = table.get(currency, {})
+    response = render(
         request,
         "billing/pricing.html",
         {
             "currency": currency,
             "currencies": [c for c in Currency.values if c in table],
-            "prices": table.get(currency, {}),
-            "providers": registry.available(),
+            "prices": prices,
+            "providers": providers,
             "membership": membership,
         },
     )
+    if prices and membership is not None and not membership.is_pro:
+        registry.admit_redirects(response, providers)  # the page shows the checkout forms
+    return response
 
 
 @login_required
@@ -75,16 +80,20 @@ def checkout(request: AuthenticatedHttpRequest) -> HttpResponse:
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     subscription = current_subscription(request.user)
     provider = registry.get(subscription.provider) if subscription else None
-    return render(
+    membership = membership_for(request.user)
+    response = render(
         request,
         "billing/overview.html",
         {
-            "membership": membership_for(request.user),
+            "membership": membership,
             "subscription": subscription,
             "provider": provider,
             "receipts": receipts_for(request.user),
         },
     )
+    if membership.is_pro and provider is not None and provider.name == "stripe":
+        registry.admit_redirects(response, [provider])  # the page shows the manage form (as the template)
+    return response
 
 
 @login_required

@@ -4,15 +4,12 @@ the meeting server; writes nothing here."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.urls import reverse
 
 from preceptor.classes import bbb
 from preceptor.classes.models import LiveClass, Teacher
-from preceptor.core.http import absolute_url
+from preceptor.core.http import absolute_url, url_origin
 
 
 def meeting_url(live_class: LiveClass, *, full_name: str, user_id: str, moderator: bool, logout: str) -> str:
@@ -29,9 +26,6 @@ def meeting_url(live_class: LiveClass, *, full_name: str, user_id: str, moderato
     )
 
 
-_HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
-
-
 def meeting_origin(live_class: LiveClass) -> str | None:
     """The origin (scheme, host, port) a join sends the browser to: the BigBlueButton server when it is
     configured, else the class's meeting address; ``None`` when there is none, or none fit for a CSP source.
@@ -41,16 +35,7 @@ def meeting_origin(live_class: LiveClass) -> str | None:
     A meeting service that redirects again to yet another host (a regional server) needs that host as well;
     BigBlueButton stays on its own host."""
     address = settings.BBB_URL if bbb.configured() else live_class.meeting_url
-    parts = urlsplit(address)
-    try:
-        host, port = parts.hostname or "", parts.port
-    except ValueError:  # a port that is not a number
-        return None
-    if ":" in host:  # IPv6
-        host = f"[{host}]"
-    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(host):
-        return None
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    return url_origin(address)
 
 
 def teacher_join_url(*, teacher: Teacher, live_class: LiveClass) -> str:

@@ -79,6 +79,13 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(request, "classes/detail.html", context)
     if is_open and registration is not None and registration.status == Registration.Status.REGISTERED:
         _admit_meeting_hosts(response, [live_class])  # the page shows the join form
+    seated = registration is not None and registration.status != Registration.Status.CANCELLED
+    if (
+        live_class.price_amount
+        and not (seated or context["is_over"] or context["may_attend"])
+        and user.is_authenticated
+    ):
+        registry.admit_redirects(response, registry.available())  # the page shows the Buy form (as the template)
     return response
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -34,6 +35,24 @@ class AuthenticatedHttpRequest(HttpRequest):
 def absolute_url(path: str) -> str:
     """``path`` on the public site (``SITE_URL``): for links in e-mails, PDFs and exports made outside a request."""
     return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+_HOST = re.compile(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]")
+
+
+def url_origin(address: str) -> str | None:
+    """The origin of ``address`` (scheme, host, port) as a CSP source, e.g. ``https://meet.example.org:8443``;
+    ``None`` when it is not http(s) or its host is not a plain name or IP (nothing fit to put in a policy)."""
+    parts = urlsplit(address)
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number
+        return None
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(host):
+        return None
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
 _RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$", re.ASCII)

@@ -114,6 +114,12 @@ class PaymentProvider(ABC):
         """A provider-hosted page to change the card or plan; None when the provider has none."""
         return None
 
+    def redirect_origins(self) -> list[str]:
+        """The origins (scheme, host, port) our checkout and manage POSTs redirect the browser to. A page that
+        shows such a form admits them in its ``form-action``: Chromium checks a form submission's redirects too.
+        None by default (the provider's pages are on this site)."""
+        return []
+
     # Webhooks
     @abstractmethod
     def verify(self, request: HttpRequest) -> IncomingEvent:

@@ -90,6 +90,12 @@ class PayPalProvider(PaymentProvider):
     def is_available(self) -> bool:
         return bool(settings.PAYPAL_CLIENT_ID and settings.PAYPAL_CLIENT_SECRET and settings.PAYPAL_WEBHOOK_ID)
 
+    def redirect_origins(self) -> list[str]:
+        """The approval page of the environment ``PAYPAL_API_BASE`` names (the only hosts an approval link may
+        have, see ``checkout_url``): the sandbox's for a sandbox API, else the live one."""
+        sandbox = "sandbox" in (urlsplit(settings.PAYPAL_API_BASE).hostname or "").split(".")
+        return ["https://www.sandbox.paypal.com" if sandbox else "https://www.paypal.com"]
+
     # --- REST calls ------------------------------------------------------------------------------------
     def _http(self) -> httpx.Client:
         return httpx.Client(base_url=settings.PAYPAL_API_BASE, timeout=15, transport=self.transport)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 
 from preceptor.billing.providers.base import PaymentProvider
 
@@ -54,3 +56,14 @@ def available() -> list[PaymentProvider]:
         return real
     demo = get("demo")
     return [demo] if demo.is_available() else []
+
+
+def admit_redirects(response: HttpResponse, providers: Iterable[PaymentProvider]) -> None:
+    """Let this page's checkout or manage forms reach ``providers``' pages: the POST answers with a redirect to
+    the provider, and Chromium checks a form submission's redirects against ``form-action`` (else ``'self'``
+    only). Call it only on a response that shows such a form (decision 0017)."""
+    origins = sorted({origin for provider in providers for origin in provider.redirect_origins()})
+    if origins:
+        extra: dict[str, list[str]] = getattr(response, "csp_extra", None) or {}
+        extra["form-action"] = [*extra.get("form-action", []), *origins]
+        response.csp_extra = extra  # type: ignore[attr-defined]

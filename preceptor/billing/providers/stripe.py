@@ -60,6 +60,11 @@ class StripeProvider(PaymentProvider):
     def is_available(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
 
+    def redirect_origins(self) -> list[str]:
+        """Checkout and the Customer Portal. Fixed: sessions made through a test ``STRIPE_API_BASE`` still
+        send the browser to Stripe's own pages."""
+        return ["https://checkout.stripe.com", "https://billing.stripe.com"]
+
     @property
     def client(self) -> stripe.StripeClient:
         """One client (and connection pool) per key and base address."""
