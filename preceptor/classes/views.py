@@ -34,6 +34,7 @@ from preceptor.classes.selectors import (
 )
 from preceptor.core.hooks import panels
 from preceptor.core.http import AuthenticatedHttpRequest, absolute_url, permission_required
+from preceptor.core.middleware import csp_admit
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -94,7 +95,7 @@ def _admit_meeting_hosts(response: HttpResponse, classes: list[LiveClass]) -> No
     and Chromium checks a form submission's redirects against ``form-action`` (else ``'self'`` only)."""
     origins = sorted({origin for c in classes if (origin := meeting_origin(c))})
     if origins:
-        response.csp_extra = {"form-action": origins}  # type: ignore[attr-defined]
+        csp_admit(response, "form-action", origins)
 
 
 @login_required

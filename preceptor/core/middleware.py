@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
 from django.conf import settings
@@ -18,6 +18,15 @@ def content_security_policy(*extras: dict[str, list[str]] | None) -> str:
             merged = policy.setdefault(directive, [])
             merged.extend(s for s in sources if s not in merged)
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
+
+
+def csp_admit(target: HttpRequest | HttpResponse, directive: str, sources: Iterable[str]) -> None:
+    """Admit ``sources`` for ``directive`` on this one response (or every response to this request):
+    the one way to widen the policy, read by ``SecurityHeadersMiddleware``."""
+    extra: dict[str, list[str]] = getattr(target, "csp_extra", None) or {}
+    merged = extra.setdefault(directive, [])
+    merged.extend(source for source in sources if source not in merged)
+    setattr(target, "csp_extra", extra)  # noqa: B010 - an attribute Django's request/response types do not declare
 
 
 class SecurityHeadersMiddleware:

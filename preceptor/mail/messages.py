@@ -31,14 +31,10 @@ def marketing_message(
         f"{escape(label)}</a></p>"
         for label, url in (links or {}).items()
     )
-    pixel = (
-        (
-            f'<img src="{absolute_url(reverse("mail:open", args=[signing.dumps([campaign, user.pk], salt=CLICK_SALT)]))}"'  # noqa: E501
-            ' width="1" height="1" alt="">'
-        )
-        if track
-        else ""
-    )
+    pixel = ""
+    if track:
+        open_url = absolute_url(reverse("mail:open", args=[signing.dumps([campaign, user.pk], salt=CLICK_SALT)]))
+        pixel = f'<img src="{open_url}" width="1" height="1" alt="">'
     html = f'<p>{escape(text)}</p>{html_links}<p><a href="{unsubscribe_url}">Unsubscribe</a></p>{pixel}'
     message = EmailMultiAlternatives(
         subject=subject,

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 
 from preceptor.billing.providers.base import PaymentProvider
+from preceptor.core.middleware import csp_admit
 
 # Each entry: the provider class's dotted path and the settings it needs (all or none).
 PROVIDERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -64,6 +65,4 @@ def admit_redirects(response: HttpResponse, providers: Iterable[PaymentProvider]
     only). Call it only on a response that shows such a form (decision 0017)."""
     origins = sorted({origin for provider in providers for origin in provider.redirect_origins()})
     if origins:
-        extra: dict[str, list[str]] = getattr(response, "csp_extra", None) or {}
-        extra["form-action"] = [*extra.get("form-action", []), *origins]
-        response.csp_extra = extra  # type: ignore[attr-defined]
+        csp_admit(response, "form-action", origins)

@@ -7,18 +7,15 @@ from typing import Any
 
 from django import template
 
+from preceptor.core.middleware import csp_admit
 from preceptor.privacy import consent
 
 register = template.Library()
 
 
 def _extend_csp(request: Any, hosts: tuple[str, ...]) -> None:
-    extra = getattr(request, "csp_extra", None)
-    if extra is None:
-        extra = request.csp_extra = {}
     for directive in ("script-src", "connect-src", "img-src", "frame-src"):
-        merged = extra.setdefault(directive, [])
-        merged.extend(h for h in hosts if h not in merged)
+        csp_admit(request, directive, hosts)
 
 
 @register.inclusion_tag("privacy/_tags.html", takes_context=True)
