@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-postgres test-integration lint fmt typecheck graph bench messages clean
+.PHONY: install run test test-postgres test-integration lint fmt typecheck graph bench messages clean check-prod
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,16 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Links in e-mails, calendar files and certificates point at the port the demo serves on, unless SITE_URL is set.
+RUN_ENV = DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+
 run: $(STAMP)
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_retention >/dev/null  # no beat in the demo: run the daily jobs now
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py run_retention >/dev/null  # no beat in the demo: run the daily jobs now
 	@echo "Preceptor demo: http://127.0.0.1:$(PORT)/  (accounts: learner@, pro@, teacher@, staff@example.com / preceptor-demo)"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "E-mails the demo sends are printed below, in this terminal (README, \"E-mail\")."
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -50,6 +54,12 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts
+
+# Is a production environment complete? ENV_FILE is the services' environment (deploy/preceptor.env.example,
+# installed as /etc/preceptor/env); CHECK_PROD_ARGS=--single-process for an install without Redis and Celery.
+ENV_FILE ?= /etc/preceptor/env
+check-prod: $(STAMP)
+	PYTHON=$(BIN)/python deploy/check-prod $(ENV_FILE) $(CHECK_PROD_ARGS)
 
 graph: $(STAMP)
 	$(BIN)/python scripts/app_graph.py

@@ -25,12 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "preceptor.config.settings")
 
-import django  # noqa: E402
+import django  # noqa: E402 -- after django.setup()
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.core.management import call_command  # noqa: E402 -- after django.setup()
+from django.db import transaction  # noqa: E402 -- after django.setup()
 
 NOW = datetime(2027, 2, 1, 12, 0, tzinfo=UTC)  # both benchmark years (2026, 2027) still open
 ACTIVITIES = 5

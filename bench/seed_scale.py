@@ -15,16 +15,16 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.conf import settings  # noqa: E402 -- after django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402 -- after django.setup()
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402 -- after django.setup()
+from django.db import connection, transaction  # noqa: E402 -- after django.setup()
+from django.test import Client  # noqa: E402 -- after django.setup()
+from django.test.utils import CaptureQueriesContext  # noqa: E402 -- after django.setup()
 
-from preceptor.accounts.models import User  # noqa: E402
-from preceptor.catalog.models import Course, Enrollment, Lesson, Module  # noqa: E402
-from preceptor.profiles.models import Profile  # noqa: E402
+from preceptor.accounts.models import User  # noqa: E402 -- after django.setup()
+from preceptor.catalog.models import Course, Enrollment, Lesson, Module  # noqa: E402 -- after django.setup()
+from preceptor.profiles.models import Profile  # noqa: E402 -- after django.setup()
 
 COURSES, LESSONS_PER_COURSE, MEMBERS = 50, 10, 2000
 
@@ -115,7 +115,8 @@ def query_counts(cookie: str, paths: list[str]) -> dict[str, int]:
 if __name__ == "__main__":
     scale()
     cookie = session_cookie("pro@example.com")
-    paths = ["/courses/ecg-essentials/", "/courses/ecg-essentials/the-12-leads/"]
+    # course page, lesson page, catalogue, home dashboard (bench/run.py reads them in this order)
+    paths = ["/courses/ecg-essentials/", "/courses/ecg-essentials/the-12-leads/", "/courses/", "/"]
     print(
         json.dumps(
             {

@@ -1,5 +1,9 @@
-"""W1: 1,000 signed Stripe events (20% duplicates, shuffled, 8 concurrent senders) against gunicorn, with
-localstripe as Stripe. Prints one JSON line: events/s, status codes, and whether the end state is exact.
+"""W1: 1,000 signed Stripe events (20% duplicates, shuffled, 8 concurrent senders) against gunicorn. localstripe
+makes the customers, subscriptions and invoices; the webhook handler's re-reads go to bench/stripe_fake.py, which
+answers them from memory exactly as localstripe answered them, so that the figure is ours and not localstripe's
+(W1_FAKE=0: the handler reads localstripe directly, as before). Prints one JSON line: events/s, status codes,
+whether the end state is exact, and the fake's own figures: the re-reads it answered during the burst (and their
+rate) and the rate it sustains for 8 keep-alive readers on its own.
 Run by bench/run.py with the environment of a throw-away database (SQLite by default, or DATABASE_URL)."""
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.client import HTTPConnection
 from pathlib import Path
+
+import stripe
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,16 +48,49 @@ def wait(url: str, process: subprocess.Popen) -> None:
             time.sleep(0.1)
 
 
+def fake_call(port: int, method: str, path: str) -> dict:
+    conn = HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path)
+    body = json.loads(conn.getresponse().read())
+    conn.close()
+    return body
+
+
+def fake_capacity(port: int, path: str, *, readers: int = 8, seconds: float = 2.0) -> float:
+    """GETs per second the fake answers on its own to ``readers`` keep-alive clients (a lower bound: the
+    clients share this process)."""
+    counts = [0] * readers
+    stop = time.monotonic() + seconds
+
+    def reader(i: int) -> None:
+        conn = HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers={"Authorization": "Bearer sk_test_bench"})
+            conn.getresponse().read()
+            counts[i] += 1
+        conn.close()
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - began)
+
+
 def main() -> None:
     from preceptor.billing.tests.conftest import WEBHOOK_SECRET
 
-    stripe_port, web_port = free_port(), free_port()
+    use_fake = os.environ.get("W1_FAKE", "1") != "0"
+    stripe_port, fake_port, web_port = free_port(), free_port(), free_port()
+    localstripe_url = f"http://127.0.0.1:{stripe_port}"
     os.environ.update(
         SECURE_SSL_REDIRECT="0",  # the senders post plain HTTP on loopback, as a TLS proxy would
         EMAIL_URL="dummy:",
         STRIPE_SECRET_KEY="sk_test_bench",
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        STRIPE_API_BASE=f"http://127.0.0.1:{stripe_port}",
+        STRIPE_API_BASE=f"http://127.0.0.1:{fake_port}" if use_fake else localstripe_url,
     )
     localstripe = subprocess.Popen(
         [
@@ -60,6 +101,11 @@ def main() -> None:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    fake = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "stripe_fake.py"), str(fake_port), localstripe_url],
+        stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
     web = subprocess.Popen(
@@ -82,6 +128,7 @@ def main() -> None:
     )
     try:
         wait(f"http://127.0.0.1:{stripe_port}/v1/customers", localstripe)
+        wait(f"http://127.0.0.1:{fake_port}/__fake/stats", fake)
         wait(f"http://127.0.0.1:{web_port}/healthz", web)
         import django
 
@@ -89,9 +136,12 @@ def main() -> None:
         from preceptor.accounts.services import account_create
         from preceptor.billing.models import Price, ProviderEvent, Receipt, Subscription
         from preceptor.billing.providers.registry import get
+        from preceptor.billing.providers.stripe import API_VERSION
         from preceptor.billing.tests.replay import build, send
 
-        client = get("stripe").client
+        client = stripe.StripeClient(
+            "sk_test_bench", stripe_version=API_VERSION, base_addresses={"api": localstripe_url}
+        )
         plan = f"w1-{time.time_ns()}"
         product = client.v1.products.create(params={"name": "Pro"})
         client.v1.plans.create(
@@ -106,7 +156,16 @@ def main() -> None:
             for n in range(100)
         ]
         replay = build(members=members, price=price, client=client)
+        if use_fake:
+            # The handler's reads, once, through the fake: it keeps localstripe's answers; then zero its counters.
+            provider = get("stripe")
+            for sub_id in replay.subscriptions:
+                provider.fetch_subscription(sub_id)
+            for invoice_id in replay.invoices:
+                provider.fetch_payment(invoice_id)
+            fake_call(fake_port, "POST", "/__fake/reset")
         statuses, seconds = send(f"http://127.0.0.1:{web_port}/webhooks/stripe/", replay.bodies)
+        fake_stats = fake_call(fake_port, "GET", "/__fake/stats") if use_fake else None
         event_ids = {json.loads(body)["id"] for body in replay.bodies}
         subs = Subscription.objects.filter(provider_id__in=list(replay.subscriptions))
         exact = (
@@ -131,11 +190,17 @@ def main() -> None:
                     "errors": errors,
                     "exact": exact,
                     "statuses": dict(statuses),
+                    "stripe": "fake" if use_fake else "localstripe",
+                    "fake_reads": fake_stats and fake_stats["requests"],
+                    "fake_misses": fake_stats and fake_stats["misses"],
+                    "fake_reads_per_s": fake_stats and fake_stats["requests"] / seconds,
+                    "fake_capacity_per_s": use_fake
+                    and fake_capacity(fake_port, f"/v1/subscriptions/{next(iter(replay.subscriptions))}"),
                 }
             )
         )
     finally:
-        for process in (web, localstripe):
+        for process in (web, fake, localstripe):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
 

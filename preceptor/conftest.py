@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ def _fast_hashing_and_isolated_media(settings, tmp_path):
     # Argon2 is deliberately slow; tests that are about hashing switch it back on.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ERASURE_JOURNAL = tmp_path / "erasure-journal.jsonl"  # erasures committed in a test go here
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REQUEST_LOG_BACKGROUND = False  # the request log is written by tests that flush it
     # Tests run with DEBUG off, where staff need two-factor sign-in by default; the staff in the cast sign in
@@ -43,6 +45,32 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in German (``Accept-Language: de``, a member's saved language) leaves German active in this
+    thread; the next test starts in the default language again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _every_email_is_branded():
+    """Every message a test sends is built like all of ours (``core.mail.email_render``): the site's name in the
+    subject and the text, and a branded HTML part. A message built another way fails the test that sent it."""
+    yield
+    from django.core import mail
+
+    from preceptor.core.mail import email_is_branded
+
+    problems = [
+        f"{m.subject!r} to {m.to}: {'; '.join(p)}" for m in getattr(mail, "outbox", []) if (p := email_is_branded(m))
+    ]
+    assert not problems, "E-mail not built with core.mail.email_render:\n" + "\n".join(problems)
 
 
 def make_member(email: str, full_name: str, **flags) -> User:
@@ -73,7 +101,7 @@ def staff(db) -> User:
     return make_member("staff@example.org", "Sam Staff", is_staff=True, is_superuser=True)
 
 
-ROLES = ("CME office", "Privacy officer", "Support", "Content editor", "Statistics")
+ROLES = ("CME office", "Privacy officer", "Support", "Content editor", "Statistics", "Newsletter editor", "Moderator")
 
 
 def make_staff(email: str, full_name: str, *roles: str) -> User:
@@ -84,6 +112,18 @@ def make_staff(email: str, full_name: str, *roles: str) -> User:
 
     if Group.objects.filter(name__in=ROLES).count() < len(ROLES):  # a live-server test flushed the database
         import_module("preceptor.site.migrations.0001_staff_roles").roles_set(
+            group_model=Group, permission_model=Permission
+        )
+        import_module("preceptor.site.migrations.0002_policy_and_invoice_grants").grants_set(
+            group_model=Group, permission_model=Permission
+        )
+        import_module("preceptor.site.migrations.0003_newsletter_editor").role_set(
+            group_model=Group, permission_model=Permission
+        )
+        import_module("preceptor.magazine.migrations.0002_editor_and_moderator_roles").roles_set(
+            group_model=Group, permission_model=Permission
+        )
+        import_module("preceptor.support.migrations.0002_support_role_grants").grants_set(
             group_model=Group, permission_model=Permission
         )
     user = make_member(email, full_name, is_staff=True)
@@ -190,6 +230,14 @@ def csp_violations_watch(page, violations: list[str]) -> None:
     page.on("console", on_console)
 
 
+def page_content(response) -> bytes:
+    """A response's body without what differs on every answer or only echoes the request: CSRF tokens (a fresh
+    mask each time over the same secret) and the address asked for (the asker knows it). Two pages equal here
+    cannot be told apart by their reader."""
+    body = re.sub(rb'(name="csrfmiddlewaretoken" value=)"[^"]*"', rb'\1""', response.content)
+    return body.replace(response.request["PATH_INFO"].encode(), b"<path>")
+
+
 def wait_until(check, *, timeout: float = 15.0, what: str = "the page") -> None:
     """Poll ``check()`` (e.g. a locator's ``evaluate``) until it is true. Playwright's ``wait_for_function``
     evaluates its predicate with ``eval`` inside the page, which the CSP (no 'unsafe-eval') forbids."""
@@ -197,6 +245,57 @@ def wait_until(check, *, timeout: float = 15.0, what: str = "the page") -> None:
     while not check():
         assert time.monotonic() < deadline, f"{what} did not get there within {timeout:g} s"
         time.sleep(0.1)
+
+
+VIDEO_STATE_JS = """video => ({currentTime: video.currentTime, duration: video.duration, paused: video.paused,
+  ended: video.ended, readyState: video.readyState, networkState: video.networkState, rate: video.playbackRate,
+  error: video.error && video.error.code, played: Array.from({length: video.played.length},
+  (_, i) => [video.played.start(i), video.played.end(i)]), status: document.getElementById('player-status').textContent,
+  visibility: document.visibilityState})"""
+
+
+def video_watch_to_completion(page, *, timeout: float = 90.0) -> None:
+    """Start the lesson's video (muted, at double speed) once the player listens, and wait until the page says
+    the server counted the lesson complete. On a timeout the failure says what the video and its progress
+    reports did, so a failure on a slow machine can be told from a wrong credit rule."""
+    reports: list[str] = []
+    console: list[str] = []
+
+    def finished(request) -> None:
+        if "/progress/" in request.url:
+            fields = dict(re.findall(r'name="(position|watched)"\r\n\r\n([0-9.]+)', request.post_data or ""))
+            response = request.response()
+            reports.append(f"{time.monotonic():.1f} {fields} -> {response.status if response else '?'}")
+
+    def failed(request) -> None:
+        if "/progress/" in request.url:
+            reports.append(f"failed {request.failure}")
+
+    page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    video = page.locator("#lesson-video")
+    wait_until(lambda: video.evaluate("v => v.readyState >= 1 && v.dataset.playerReady === '1'"), what="the video")
+    page.evaluate(
+        "(() => { const v = document.getElementById('lesson-video'); v.muted = true; v.playbackRate = 2;"
+        " return v.play(); })()"
+    )
+    started = time.monotonic()
+    try:
+        page.wait_for_selector("#player-status:has-text('Completed.')", timeout=timeout * 1000)
+    except Exception as error:
+        from preceptor.catalog.models import Enrollment, LessonProgress
+
+        state = video.evaluate(VIDEO_STATE_JS)
+        stored = list(
+            LessonProgress.objects.values("lesson__slug", "watched_seconds", "position_seconds", "completed_at")
+        )
+        clock = list(Enrollment.objects.values("user_id", "last_activity_at"))
+        raise AssertionError(
+            f"the lesson was not counted complete {timeout:g} s after play (started at {started:.1f}): "
+            f"video {state}; progress reports {reports}; console {console}; stored {stored}; enrolments {clock}; "
+            f"server now {timezone.now()}"
+        ) from error
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -254,7 +353,6 @@ def course(db):
         summary="Atrial fibrillation and heart block.",
         description="Read rhythm strips.",
         is_published=True,
-        estimated_minutes=30,
     )
     course.specialties.add(Specialty.objects.create(name="Cardiology", slug="cardiology"))
     first = Module.objects.create(course=course, title="Foundations", position=1)

@@ -35,12 +35,19 @@ LICENCE_READ = {
     "fido2": "BSD-2-Clause AND Apache-2.0 AND MPL-2.0",
     "python-dateutil": "Apache-2.0 AND BSD-3-Clause",
     "aiosignal": "Apache-2.0",
+    "antlr4-python3-runtime": "BSD-3-Clause",
+    "itsdangerous": "BSD-3-Clause",
+    "jinja2": "BSD-3-Clause",
+    "mpmath": "BSD-3-Clause",
+    "sympy": "BSD-3-Clause",
 }
 
 # Short free-text License fields and License classifiers, as SPDX identifiers.
 SPDX = {
     "Apache 2.0": "Apache-2.0",
     "Apache Software License": "Apache-2.0",
+    "Apache License 2.0": "Apache-2.0",
+    "MIT license": "MIT",
     "MIT License": "MIT",
     "New BSD": "BSD-3-Clause",
     "BSD 2-Clause License": "BSD-2-Clause",
@@ -59,6 +66,7 @@ AGPL_COMPATIBLE = {
 VERDICT = {
     "geoip2fast": "code yes; bundled data UNCLEAR",
     "reportlab": "yes (bundled fonts: see note)",
+    "regex": "not distributed: development only (CNRI-Python is not GPL-compatible)",
 }
 
 # What the licence column alone does not say.
@@ -82,6 +90,7 @@ NOTES = {
     "reportlab": "bundles fonts: Bitstream Vera (Bitstream Vera licence), DarkGarden (GPL-2.0-or-later with "
     "font exception), Type 1 test fonts with Adobe/Monotype notices: see the note below the table",
     "tzdata": "IANA time-zone data (public domain)",
+    "moto": "fake AWS (S3) server for tests; pulls in cfn-lint, docker, sympy and others, none installed in production",
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from preceptor.catalog.demo_content import COURSES  # noqa: E402
+from preceptor.catalog.demo_content import COURSES  # noqa: E402 -- after the checkout is put on sys.path
 
 OUT = ROOT / "preceptor" / "catalog" / "demo_media"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

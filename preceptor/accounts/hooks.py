@@ -21,3 +21,7 @@ visitor decided before (their cookie consent) becomes the member's before anythi
 
 account_panels: Hook[[User], Panel | None] = Hook("accounts.account_panels")
 """Parts of the member's account page that other apps own (the membership panel)."""
+
+social_account_disconnected: Hook[[User, str], None] = Hook("accounts.social_account_disconnected")
+"""The member disconnected a sign-in provider (``"facebook"``, ``"google"``, ``"openid_connect"``): what came from
+it and is kept elsewhere goes too (the profile photo taken from Facebook, profiles)."""

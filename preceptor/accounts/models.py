@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -17,6 +18,16 @@ def age_on(date_of_birth: date, today: date) -> int:
     if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def offered_language(language: str | None) -> str:
+    """``language`` when the site offers it (``settings.LANGUAGES``; "de-at" counts as "de"), else ""."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").strip().lower()
+    if language in codes:
+        return language
+    base = language.split("-")[0]
+    return base if base in codes else ""
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,6 +56,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", help_text=_("Class times are shown in this time zone.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages and e-mails are in this language. Empty: not chosen yet (the browser's language)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     is_teacher = models.BooleanField(_("teacher"), default=False)
@@ -57,6 +75,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         help_text=_("Pro access granted by staff without payment (faculty, reviewers, partners)."),
+    )
+
+    counted_in_statistics = models.BooleanField(
+        _("counted in visitor statistics"),
+        default=True,
+        help_text=_("Off: the member's pages are left out of Preceptor's own visitor statistics."),
     )
 
     objects = UserManager()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from preceptor.accounts import hooks
-from preceptor.accounts.models import User
+from preceptor.accounts.models import User, offered_language
 from preceptor.core.services import audit_event_record, domain_event_record
 
 
@@ -21,17 +21,23 @@ def account_create(
     user: User | None = None,
     is_staff: bool = False,
     is_superuser: bool = False,
+    time_zone: str = "UTC",
+    language: str = "",
 ) -> User:
     """Create a member who passed the age check and start the free trial; ``hooks.account_created`` gives
     them what other apps keep per member (an empty, private profile).
 
     ``user`` may be an unsaved instance handed over by the sign-up form; otherwise a new one is made.
     The date of birth is not an argument: callers check the age and only the time of the check is kept.
+    ``time_zone`` is the browser's at sign-up, already checked against the known zones (UTC when unknown).
+    ``language`` is the one the sign-up page was shown in; e-mail sent outside a request uses it.
     """
     now = now or timezone.now()
     user = user or User()
     user.email = User.objects.normalize_email(email).lower()
     user.full_name = full_name.strip()
+    user.time_zone = time_zone
+    user.language = offered_language(language)
     user.is_staff = is_staff
     user.is_superuser = is_superuser
     user.date_joined = now
@@ -60,11 +66,47 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, user: User, full_name: str, phone: str, time_zone: str | None = None) -> User:
+def account_language_set(*, user: User, language: str) -> User:
+    """Remember the member's language (the site's language switch, the account page, a first sign-in): pages
+    are shown in it after sign-in, and e-mail made outside a request (receipts, reminders, notices) uses it.
+    A language the site does not offer changes nothing."""
+    language = offered_language(language)
+    if language and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_event_record(
+            action="account.updated", actor=user, subject=user, target=user, data={"fields": ["language"]}
+        )
+    return user
+
+
+@transaction.atomic
+def account_statistics_set(*, user: User, counted: bool) -> User:
+    """ "Don't count me": with ``counted=False`` the member's requests are left out of first-party statistics
+    (pageviews, daily visitors); the request log kept for security still records them (decision 0030)."""
+    if user.counted_in_statistics != counted:
+        user.counted_in_statistics = counted
+        user.save(update_fields=["counted_in_statistics"])
+        audit_event_record(
+            action="account.updated",
+            actor=user,
+            subject=user,
+            target=user,
+            data={"fields": ["counted_in_statistics"], "counted": counted},
+        )
+    return user
+
+
+@transaction.atomic
+def account_update(
+    *, user: User, full_name: str, phone: str, time_zone: str | None = None, language: str | None = None
+) -> User:
     changed = []
     values = [("full_name", full_name.strip()), ("phone", phone.strip())]
     if time_zone:
         values.append(("time_zone", time_zone))
+    if offered_language(language):
+        values.append(("language", offered_language(language)))
     for name, value in values:
         if getattr(user, name) != value:
             setattr(user, name, value)

@@ -32,6 +32,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
                 phone=form.cleaned_data["phone"],
                 time_zone=form.cleaned_data["time_zone"] or None,
+                language=form.cleaned_data["language"],
             )
             messages.success(request, _("Your account details have been saved."))
             return redirect("accounts:account")

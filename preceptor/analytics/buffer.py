@@ -1,16 +1,22 @@
 """Request-log and pageview rows are buffered in memory and written in batches by a background thread, so no
 request waits for a database write. A graceful stop flushes the buffer; a crash loses at most the last
-FLUSH_SECONDS of rows (or BUFFER_MAX rows, whichever is less)."""
+FLUSH_SECONDS of rows (or BUFFER_MAX rows, whichever is less). A bad row never costs the others: values are bounded
+to their columns before the write, and a batch the database refuses is retried row by row (decision 0022)."""
 
 from __future__ import annotations
 
 import atexit
+import ipaddress
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
+
+from preceptor.core.outage import Outage
 
 logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 2.0
@@ -55,13 +61,85 @@ def _insert(connection, table: str, columns: tuple[str, ...], rows: list[tuple])
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(columns))
     # Table and column names are our own constants, quoted; the values go as parameters.
-    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608 -- table and column names come from the model, values are parameters
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
+Cleaner = Callable[[Any], Any]
+
+
+def _text(max_length: int | None, *, null: bool) -> Cleaner:
+    def clean(value: Any) -> Any:
+        if value is None:
+            return None if null else ""
+        text = str(value).replace("\x00", "")
+        # Lone surrogates (a header decoded byte by byte) cannot be stored as UTF-8.
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        return text[:max_length] if max_length else text
+
+    return clean
+
+
+def _integer(low: int | None, high: int | None) -> Cleaner:
+    def clean(value: Any) -> int:
+        number = int(value or 0)
+        if low is not None:
+            number = max(low, number)
+        return min(high, number) if high is not None else number
+
+    return clean
+
+
+def _ip(value: Any) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value))) if value else None
+    except ValueError:
+        return None
+
+
+def _cleaners(model: type[models.Model], columns: tuple[str, ...]) -> tuple[Cleaner, ...]:
+    """One function per column that bounds a value to what the column holds: text without NUL bytes and cut to
+    its length, numbers clamped to the column's range, an address that is one or nothing."""
+    cleaners: list[Cleaner] = []
+    for name in columns:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.GenericIPAddressField):
+            cleaners.append(_ip)
+        elif isinstance(field, models.CharField):
+            cleaners.append(_text(field.max_length, null=field.null))
+        elif isinstance(field, models.BooleanField):
+            cleaners.append(bool)
+        elif isinstance(field, models.IntegerField):
+            # The portable ranges (PostgreSQL's), not SQLite's 64 bits: the same rows fit every database.
+            cleaners.append(_integer(*BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]))
+        else:
+            cleaners.append(lambda value: value)
+    return tuple(cleaners)
+
+
+def sanitise(cleaners: tuple[Cleaner, ...], row: tuple) -> tuple | None:
+    """``row`` bounded to its columns, or None when it cannot be (the wrong number of values, a value that is
+    not a number where one is needed)."""
+    if len(row) != len(cleaners):
+        return None
+    try:
+        return tuple(clean(value) for clean, value in zip(cleaners, row, strict=True))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+# The database itself away (restarting, unreachable): rows go back to the buffer for the next flush.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
+database = Outage("request log database", retry_seconds=FLUSH_SECONDS, log_seconds=60.0)
+
+
 def flush() -> int:
-    """Write what is buffered now (also called by tests and at exit)."""
+    """Write what is buffered now (also called by tests and at exit); the number of rows written.
+
+    Every value is first bounded to its column. A batch the database refuses is written again row by row, so a
+    row that is still refused costs only itself; a batch that fails because the database is away goes back to the
+    buffer for the next flush (the buffer keeps at most BUFFER_MAX rows)."""
     from collections import Counter
 
     from django.db import connection, transaction
@@ -75,20 +153,47 @@ def flush() -> int:
             batch.append(_rows.popleft())
         if not batch:
             return 0
+        log_cleaners, view_cleaners = _cleaners(RequestLog, LOG_COLUMNS), _cleaners(PageviewEvent, VIEW_COLUMNS)
+        logs = [row for r in batch if r[0] == "log" and (row := sanitise(log_cleaners, r[1])) is not None]
+        views = [row for r in batch if r[0] == "view" and (row := sanitise(view_cleaners, r[1])) is not None]
+        bots = Counter(r[1] for r in batch if r[0] == "bot")
+        refused = len(batch) - len(logs) - len(views) - sum(bots.values())
+        tables = ((RequestLog._meta.db_table, LOG_COLUMNS, logs), (PageviewEvent._meta.db_table, VIEW_COLUMNS, views))
         try:
-            for day, count in Counter(r[1] for r in batch if r[0] == "bot").items():
-                stat_add(day=day, metric="bots", count=count)
-            logs = [r[1] for r in batch if r[0] == "log"]
-            views = [r[1] for r in batch if r[0] == "view"]
             with transaction.atomic():
-                if logs:
-                    _insert(connection, RequestLog._meta.db_table, LOG_COLUMNS, logs)
-                if views:
-                    _insert(connection, PageviewEvent._meta.db_table, VIEW_COLUMNS, views)
-        except Exception:
-            logger.exception("analytics: could not write %d buffered rows", len(batch))
+                for day, count in bots.items():
+                    stat_add(day=day, metric="bots", count=count)
+                for table, columns, rows in tables:
+                    if rows:
+                        _insert(connection, table, columns, rows)
+        except CONNECTION_ERRORS as error:
+            database.failed(error)
+            _rows.extendleft(reversed(batch))  # kept for the next flush, in their order
             return 0
-        return len(batch)
+        except Exception:
+            logger.warning("analytics: a batch of %d rows was refused; writing it row by row", len(batch))
+            written = 0
+            for table, columns, rows in tables:
+                for row in rows:
+                    try:
+                        with transaction.atomic():
+                            _insert(connection, table, columns, [row])
+                        written += 1
+                    except Exception:
+                        refused += 1
+                        logger.exception("analytics: dropped a row the database refuses: %r", row[:4])
+            try:
+                with transaction.atomic():
+                    for day, count in bots.items():
+                        stat_add(day=day, metric="bots", count=count)
+            except Exception:
+                logger.exception("analytics: could not count %d bot requests", sum(bots.values()))
+        else:
+            written = len(logs) + len(views)
+        database.succeeded()
+        if refused:
+            logger.warning("analytics: %d of %d buffered rows could not be written", refused, len(batch))
+        return written + sum(bots.values())
 
 
 def _run() -> None:

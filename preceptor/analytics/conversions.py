@@ -1,6 +1,6 @@
-"""Ad conversions (trial started, purchase) sent server-side to Meta's Conversions API and Google Ads — only
-when the member's consent in force grants the purpose, with a hashed e-mail, our own id as the dedup id,
-and nothing about what they study. Each send is recorded in the member's disclosure ledger."""
+"""Ad conversions (trial started, purchase, contact enquiry) sent server-side to Meta's Conversions API and
+Google Ads — only when the member's consent in force grants the purpose, with a hashed e-mail, our own id as the
+dedup id, and nothing about what they study. Each send is recorded in the member's disclosure ledger."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from preceptor.core.models import DomainEvent
 from preceptor.privacy.selectors import member_grants
@@ -19,7 +20,11 @@ from preceptor.privacy.services import disclosures_record
 if TYPE_CHECKING:
     import httpx
 
-EVENTS = {"trial_started": ("StartTrial", "trial"), "purchase_completed": ("Purchase", "purchase")}
+EVENTS = {
+    "trial_started": ("StartTrial", "trial"),
+    "purchase_completed": ("Purchase", "purchase"),
+    "contact_enquiry": ("Contact", "contact"),  # a question sent through /support/ (support.services)
+}
 MAX_AGE = timedelta(days=7)
 CUSTOM_DATA_ALLOWED = ("value", "currency", "content_type")
 
@@ -108,17 +113,18 @@ def conversion_send(*, event: DomainEvent, transport: httpx.BaseTransport | None
                 users=[event.user],
                 recipient=recipient,
                 recipient_role="controller",
-                data_categories="hashed e-mail address, event type, value",
-                purpose="Measuring our advertising",
+                data_categories=gettext_noop("hashed e-mail address, event type, value"),
+                purpose=gettext_noop("Measuring our advertising"),
                 legal_basis=f"Consent ({purpose})",
                 channel="server-to-server",
                 transfer_country="",
             )
             done.add(purpose)
             sent.append(purpose)
-    if sent:
-        event.data = {**event.data, "sent_to": sorted(done)}
-        DomainEvent.objects.filter(pk=event.pk).update(data=event.data, handled_at=timezone.now())
+            # Kept at once, each destination on its own: a retry after a failure or a killed worker sends only
+            # what is still missing.
+            event.data = {**event.data, "sent_to": sorted(done)}
+            DomainEvent.objects.filter(pk=event.pk).update(data=event.data, handled_at=timezone.now())
     return sent
 
 
@@ -127,5 +133,6 @@ def conversion_enqueue(event: DomainEvent) -> None:
     after the recording transaction commits (the task checks the member's consent then)."""
     if destinations():
         from preceptor.analytics.tasks import conversion_task
+        from preceptor.core.outbox import task_enqueue
 
-        transaction.on_commit(lambda: conversion_task.delay(event.pk))
+        transaction.on_commit(lambda: task_enqueue(conversion_task, event.pk))

@@ -16,6 +16,7 @@ from preceptor.analytics.useragents import classify
 from preceptor.analytics.visitors import country_of, visitor_key
 from preceptor.core.network import client_ip
 from preceptor.core.redaction import redact_path
+from preceptor.privacy import statistics
 
 NOT_COUNTED = ("/static/", "/media/", "/admin/", "/healthz", "/webhooks/", "/mail/", "/staff/", "/i18n/")
 _salts: dict[date, bytes] = {}
@@ -50,7 +51,8 @@ class RequestLogMiddleware:
         size = 0 if response.streaming else len(response.content)
         duration = int((time.perf_counter() - started) * 1000)
         # A password-reset key or a mail token is never stored, not even in the buffer (core/redaction.py).
-        path = request.path.removesuffix(request.path_info) + redact_path(request.path_info)
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF  # what Django resolved it with
+        path = request.path.removesuffix(request.path_info) + redact_path(request.path_info, urlconf=urlconf)
         # Rows are tuples in the table's column order (buffer.LOG_COLUMNS / VIEW_COLUMNS).
         buffer.add(
             (
@@ -83,6 +85,8 @@ class RequestLogMiddleware:
         day = now.date() if settings.TIME_ZONE == "UTC" else timezone.localdate(now)
         if is_bot or prefetch:
             buffer.add(("bot", day))
+            return response
+        if statistics.excluded(request):  # "Don't count me": the log row above stays, for security only
             return response
         own_host = request.get_host().split(":")[0]
         visitor = visitor_key(salt=_salt(day), ip=ip, user_agent=user_agent)

@@ -10,6 +10,7 @@ from preceptor.analytics.models import DailyStat, PageviewEvent
 from preceptor.core.models import DomainEvent
 
 COUNTED_DIRECTLY = ("bots",)  # daily metrics counted as they happen, not rolled up from raw pageviews
+GOALS = ("trial_started", "purchase_completed", "contact_enquiry")  # domain events counted as goals, by kind
 
 
 def day_aggregates(day: date) -> list[DailyStat]:
@@ -34,11 +35,7 @@ def day_aggregates(day: date) -> list[DailyStat]:
         counters["device"][device] += 1
         if referrer:
             counters["referrer"][referrer] += 1
-    goals = Counter(
-        DomainEvent.objects.filter(created_at__date=day, kind__in=("trial_started", "purchase_completed")).values_list(
-            "kind", flat=True
-        )
-    )
+    goals = Counter(DomainEvent.objects.filter(created_at__date=day, kind__in=GOALS).values_list("kind", flat=True))
     rows = [DailyStat(day=day, metric="goal", key=kind, count=count) for kind, count in goals.items()]
     rows += [
         DailyStat(day=day, metric="visitors", count=len({e[0] for e in events})),
@@ -112,5 +109,6 @@ def statistics(*, start: date, end: date, top: int = 10) -> dict[str, Any]:
         "referrers": ranking("referrer"),
         "trials": sum(c for k, c in ranking("goal") if k == "trial_started"),
         "purchases": sum(c for k, c in ranking("goal") if k == "purchase_completed"),
+        "enquiries": sum(c for k, c in ranking("goal") if k == "contact_enquiry"),
         "multi_day": end > start,
     }

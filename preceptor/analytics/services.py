@@ -54,8 +54,9 @@ def daily_stats_aggregate(*, day: date) -> int:
 
 @transaction.atomic
 def statistics_purge(*, now: datetime) -> dict[str, int]:
-    """This app's daily retention: truncate IPs after 7 days, delete log rows after 365, aggregate and delete
-    raw statistics after 30 days, delete aggregates after 25 months, destroy salts older than 48 hours.
+    """This app's daily retention: truncate IPs after 7 days, aggregate and delete raw statistics after 30 days,
+    delete aggregates after 25 months, destroy salts older than 48 hours. Log rows themselves are deleted by the
+    retention engine's generic rule (``RETENTION_REQUEST_LOG_DAYS``).
     Run by the privacy app's retention runner through ``analytics/privacy.py``."""
     today = now.date()
     counts: dict[str, int] = {}
@@ -65,7 +66,6 @@ def statistics_purge(*, now: datetime) -> dict[str, int]:
         RequestLog.objects.filter(pk=row_id).update(ip=truncate_ip(ip) if ip else None, ip_truncated=True)
         truncated += 1
     counts["ips_truncated"] = truncated
-    counts["log_rows_deleted"] = RequestLog.objects.filter(created_at__lt=now - timedelta(days=365)).delete()[0]
     for day in PageviewEvent.objects.filter(day__lt=today).values_list("day", flat=True).distinct():
         if not DailyStat.objects.filter(day=day, metric="pageviews").exists():
             daily_stats_aggregate(day=day)

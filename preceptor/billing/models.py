@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -113,8 +114,49 @@ class Subscription(models.Model):
         return False
 
 
+class BillingDetails(models.Model):
+    """Who invoices are made out to, as the member gives it on the billing page (for reimbursement by an
+    employer or a tax return). Copied into each invoice when it is issued: later changes leave issued ones be."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="billing_details")
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    address = models.TextField(_("address"), max_length=300)
+    vat_id = models.CharField(_("VAT id"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("billing details")
+        verbose_name_plural = _("billing details")
+
+    def __str__(self) -> str:
+        return self.organisation or self.name
+
+    def as_invoice_buyer(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "organisation": self.organisation,
+            "address": self.address,
+            "vat_id": self.vat_id,
+            "email": self.user.email,
+        }
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number given in a year. It is counted up under a row lock in the transaction that records
+    the payment, so the numbers run without gaps (a rolled-back payment rolls its number back too) and are never
+    given twice."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
 class Receipt(models.Model):
-    """A payment the member made: amount, currency, period and the provider's reference. No card data."""
+    """A payment the member made: amount, currency, period and the provider's reference. No card data. Each paid
+    receipt is an invoice: a number of its own, and the seller and buyer as they were when it was issued."""
 
     class Status(models.TextChoices):
         PAID = "paid", _("Paid")
@@ -137,11 +179,15 @@ class Receipt(models.Model):
     period_end = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PAID)
+    invoice_number = models.CharField(_("invoice number"), max_length=20, null=True, blank=True, editable=False)
+    invoice_seller = models.JSONField(default=dict, blank=True, editable=False)
+    invoice_buyer = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-paid_at"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "provider_id"], name="billing_receipt_provider_id"),
+            models.UniqueConstraint(fields=["invoice_number"], name="billing_receipt_invoice_number_once"),
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("amount")),
                 name="billing_receipt_refund_not_above_amount",
@@ -157,6 +203,29 @@ class Receipt(models.Model):
     @property
     def display(self) -> str:
         return money(self.amount, self.currency)
+
+    @property
+    def vat_percent(self) -> Decimal:
+        return Decimal(str(self.invoice_seller.get("vat_percent") or "0"))
+
+    @property
+    def vat_percent_display(self) -> str:
+        return f"{self.vat_percent.normalize():f}"  # "19", "7", "20" (never "2E+1")
+
+    @property
+    def vat_amount(self) -> int:
+        """The VAT included in the (gross) amount, in minor units, rounded half up."""
+        percent = self.vat_percent
+        vat = Decimal(self.amount) * percent / (Decimal(100) + percent)
+        return int(vat.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def net_display(self) -> str:
+        return money(self.amount - self.vat_amount, self.currency)
+
+    @property
+    def vat_display(self) -> str:
+        return money(self.vat_amount, self.currency)
 
 
 class Order(models.Model):

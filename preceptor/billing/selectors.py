@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.billing.models import Order, Price, Receipt, Subscription
+from preceptor.billing.models import BillingDetails, Order, Price, Receipt, Subscription
 from preceptor.core.hooks import Panel
 
 Status = Literal["pro", "trial", "trial_ended"]
@@ -68,6 +68,10 @@ def prices_by_currency() -> dict[str, dict[str, Price]]:
 
 def receipts_for(user: User) -> list[Receipt]:
     return list(Receipt.objects.filter(user=user).order_by("-paid_at"))
+
+
+def billing_details_for(user: User) -> BillingDetails | None:
+    return BillingDetails.objects.filter(user=user).first()
 
 
 def current_subscription(user: User) -> Subscription | None:

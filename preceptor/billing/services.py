@@ -4,12 +4,24 @@ import logging
 from datetime import datetime
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.billing.models import Customer, Order, Price, ProviderEvent, Receipt, Subscription
+from preceptor.billing import hooks
+from preceptor.billing.models import (
+    BillingDetails,
+    Customer,
+    InvoiceCounter,
+    Order,
+    Price,
+    ProviderEvent,
+    Receipt,
+    Subscription,
+)
 from preceptor.billing.providers.base import (
     IncomingEvent,
     PaymentProvider,
@@ -26,49 +38,67 @@ logger = logging.getLogger(__name__)
 def event_handle(*, provider: PaymentProvider, event: IncomingEvent) -> ProviderEvent:
     """Store the event once and process it. A duplicate of a processed event does nothing; a duplicate of a
     failed or unfinished one is processed again (every effect is an idempotent upsert). Not one transaction:
-    the event is stored first (``event_store``), so that a processing that fails leaves it stored to retry."""
-    stored = event_store(provider=provider, event=event)
+    the event is stored first (``event_store``, which also counts the attempt that follows), so that a processing
+    that fails leaves it stored to retry."""
+    stored = event_store(provider=provider, event=event, attempt=True)
     if stored.status in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
         return stored
-    return event_process(provider=provider, stored=stored)
+    return event_process(provider=provider, stored=stored, counted=True)
 
 
 @transaction.atomic
-def event_store(*, provider: PaymentProvider, event: IncomingEvent) -> ProviderEvent:
-    """The event stored once per (provider, event id): a duplicate returns the stored one, whatever its status."""
+def event_store(*, provider: PaymentProvider, event: IncomingEvent, attempt: bool = False) -> ProviderEvent:
+    """The event stored once per (provider, event id): a duplicate returns the stored one, whatever its status.
+    ``attempt``: the caller processes it next unless it is processed or ignored, so count that attempt here, in
+    the same transaction, rather than in one of its own (``event_attempt_count``)."""
     try:
         with transaction.atomic():
             return ProviderEvent.objects.create(
-                provider=provider.name, event_id=event.event_id, type=event.type, payload=event.payload
+                provider=provider.name,
+                event_id=event.event_id,
+                type=event.type,
+                payload=event.payload,
+                attempts=1 if attempt else 0,
             )
     except IntegrityError:
-        return ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
+        stored = ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
+    if attempt and stored.status not in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
+        ProviderEvent.objects.filter(pk=stored.pk).update(attempts=F("attempts") + 1)
+        stored.refresh_from_db(fields=["attempts"])
+    return stored
 
 
-def event_process(*, provider: PaymentProvider, stored: ProviderEvent) -> ProviderEvent:
-    """Re-read what the event concerns from the provider and upsert our state; record success or failure.
-    Not one transaction: each upsert is its own (``*_sync``), between calls to the provider, and a failure must
-    be recorded on the stored event (``event_outcome_record``) while the failed upsert is rolled back."""
+def event_process(*, provider: PaymentProvider, stored: ProviderEvent, counted: bool = False) -> ProviderEvent:
+    """Re-read what the event concerns from the provider, then upsert our state and record the outcome. Not one
+    transaction: the provider is called first, outside any transaction; the upserts (``*_sync``) and the
+    "processed" outcome then commit together, and a failure is recorded on the stored event
+    (``event_outcome_record``) while the failed upserts roll back. ``counted``: ``event_store`` has already
+    counted this attempt."""
     event = IncomingEvent(event_id=stored.event_id, type=stored.type, payload=stored.payload)
     effects = provider.effects(event)
-    stored = event_attempt_count(stored=stored)
+    if not counted:
+        stored = event_attempt_count(stored=stored)
     if not (effects.subscriptions or effects.payments or effects.orders):
         return event_outcome_record(stored=stored, status=ProviderEvent.Status.IGNORED)
     try:
-        for provider_id in effects.subscriptions:
-            synced = subscription_sync(provider=provider, remote=provider.fetch_subscription(provider_id))
-            if event.type in provider.payment_failed_events:
-                transaction.on_commit(partial(_send_dunning, synced.pk))
-        for provider_id in effects.payments:
-            payment_sync(provider=provider, remote=provider.fetch_payment(provider_id))
-        for provider_id in effects.orders:
-            order_sync(provider=provider, remote=provider.fetch_order(provider_id))
+        subscriptions = [provider.fetch_subscription(provider_id) for provider_id in effects.subscriptions]
+        payments = [provider.fetch_payment(provider_id) for provider_id in effects.payments]
+        orders = [provider.fetch_order(provider_id) for provider_id in effects.orders]
+        with transaction.atomic():
+            for remote_subscription in subscriptions:
+                synced = subscription_sync(provider=provider, remote=remote_subscription)
+                if event.type in provider.payment_failed_events:
+                    transaction.on_commit(partial(_send_dunning, synced.pk))
+            for remote_payment in payments:
+                payment_sync(provider=provider, remote=remote_payment)
+            for remote_order in orders:
+                order_sync(provider=provider, remote=remote_order)
+            return event_outcome_record(stored=stored, status=ProviderEvent.Status.PROCESSED)
     except Exception as exc:
         logger.exception("billing: %s event %s failed", provider.name, stored.event_id)
         return event_outcome_record(
             stored=stored, status=ProviderEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"
         )
-    return event_outcome_record(stored=stored, status=ProviderEvent.Status.PROCESSED)
 
 
 @transaction.atomic
@@ -174,6 +204,8 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
         receipt.status = Receipt.Status.PAID
     receipt.save()
     if created:
+        if receipt.amount:
+            invoice_issue(receipt=receipt)
         audit_event_record(
             action="billing.payment_received",
             subject=user,
@@ -202,6 +234,68 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
     return receipt
 
 
+def _invoice_seller() -> dict[str, str]:
+    """The seller as the settings name it now, as an invoice keeps it."""
+    return {
+        "name": settings.BILLING_SELLER_NAME,
+        "address": "\n".join(line.strip() for line in settings.BILLING_SELLER_ADDRESS.split("·") if line.strip()),
+        "vat_id": settings.BILLING_SELLER_VAT_ID,
+        "vat_percent": str(settings.BILLING_VAT_PERCENT),
+    }
+
+
+def _invoice_buyer(user: User) -> dict[str, str]:
+    """The member's billing details, or (until they give some) their name and e-mail address."""
+    details = BillingDetails.objects.filter(user=user).first()
+    if details is not None:
+        return details.as_invoice_buyer()
+    return {"name": user.full_name, "organisation": "", "address": "", "vat_id": "", "email": user.email}
+
+
+@transaction.atomic
+def invoice_issue(*, receipt: Receipt) -> Receipt:
+    """Give the receipt the next invoice number of its year (once: an issued invoice keeps its number) and fix
+    the seller and buyer as they are now. The year's counter row is locked until the payment's transaction ends,
+    so numbers run without gaps and are never given twice (decision 0019)."""
+    if receipt.invoice_number:
+        return receipt
+    year = timezone.localtime(receipt.paid_at).year
+    InvoiceCounter.objects.get_or_create(year=year)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    receipt.invoice_number = f"{year}-{counter.last:06d}"
+    receipt.invoice_seller = _invoice_seller()
+    receipt.invoice_buyer = _invoice_buyer(receipt.user)
+    receipt.save(update_fields=["invoice_number", "invoice_seller", "invoice_buyer"])
+    audit_event_record(
+        action="billing.invoice_issued", subject=receipt.user, target=receipt, data={"number": receipt.invoice_number}
+    )
+    return receipt
+
+
+@transaction.atomic
+def billing_details_save(*, user: User, name: str, organisation: str, address: str, vat_id: str) -> BillingDetails:
+    """Store who the member's invoices are made out to. Invoices issued before the member gave an address get it
+    now (once: an invoice that names an address keeps it); every other issued invoice stays as it was."""
+    details, created = BillingDetails.objects.select_for_update().get_or_create(
+        user=user, defaults={"name": name, "organisation": organisation, "address": address, "vat_id": vat_id}
+    )
+    if not created:
+        details.name, details.organisation, details.address, details.vat_id = name, organisation, address, vat_id
+        details.save()
+    completed = 0
+    for receipt in Receipt.objects.select_for_update().filter(user=user, invoice_number__isnull=False):
+        if not receipt.invoice_buyer.get("address"):
+            receipt.invoice_buyer = details.as_invoice_buyer()
+            receipt.save(update_fields=["invoice_buyer"])
+            completed += 1
+    audit_event_record(
+        action="billing.details_saved", actor=user, subject=user, target=details, data={"invoices_completed": completed}
+    )
+    return details
+
+
 def _send_dunning(subscription_id: int) -> None:
     from preceptor.billing.emails import payment_failed_email
 
@@ -214,10 +308,28 @@ def _send_receipt(receipt_id: int) -> None:
     receipt_email(receipt_id=receipt_id)
 
 
-def subscription_cancel(*, subscription: Subscription, actor: User, provider: PaymentProvider) -> None:
-    """Ask the provider to end the subscription at the end of the paid period; its event updates our copy."""
+def subscription_cancel(*, subscription: Subscription, actor: User, provider: PaymentProvider) -> Subscription:
+    """Ask the provider to end the subscription at the end of the paid period; the provider's record, re-read,
+    updates our copy. Idempotent: a subscription already set to end is left as it is (no call, no audit row)."""
+    subscription.refresh_from_db()
+    if subscription.cancel_at_period_end:
+        return subscription
     provider.cancel(subscription=subscription)
     audit_event_record(action="billing.cancel_requested", actor=actor, subject=subscription.user, target=subscription)
+    subscription.refresh_from_db()
+    return subscription
+
+
+def subscription_resume(*, subscription: Subscription, actor: User, provider: PaymentProvider) -> Subscription:
+    """Undo a cancellation while the paid period lasts (where the provider can: ``can_resume``), so the membership
+    renews again. Idempotent: a subscription that renews anyway is left as it is (no call, no audit row)."""
+    subscription.refresh_from_db()
+    if not subscription.cancel_at_period_end:
+        return subscription
+    provider.resume(subscription=subscription)
+    audit_event_record(action="billing.resume_requested", actor=actor, subject=subscription.user, target=subscription)
+    subscription.refresh_from_db()
+    return subscription
 
 
 def checkout_start(*, provider: PaymentProvider, request: HttpRequest, user: User, price: Price) -> str:
@@ -283,6 +395,10 @@ def order_sync(*, provider: PaymentProvider, remote: RemoteOrder) -> Order:
             target=order,
             data={"provider": provider.name, "from": previous},
         )
+        if order.status == Order.Status.PAID:
+            hooks.order_paid.call(order)  # the app selling the item fulfils it in this transaction
+        elif order.status == Order.Status.REFUNDED and previous == Order.Status.PAID:
+            hooks.order_refunded.call(order)  # and takes it back
     if order.status in (Order.Status.PAID, Order.Status.REFUNDED):
         payment_sync(
             provider=provider,

@@ -1,8 +1,14 @@
+from typing import Any, cast
+
+from django import forms
 from django.contrib import admin
-from django.db.models import Sum
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from preceptor.catalog.models import Course, FileDownloadDay, Lesson, LessonFile, Module, Specialty
+from preceptor.catalog.media import video_seconds
+from preceptor.catalog.models import Course, CourseQuerySet, FileDownloadDay, Lesson, LessonFile, Module, Specialty
 from preceptor.catalog.selectors import course_content_forget
 
 
@@ -37,12 +43,16 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(ForgetsCachedContent, admin.ModelAdmin):
-    list_display = ["title", "is_published", "estimated_minutes", "position", "updated_at"]
+    list_display = ["title", "is_published", "minutes", "position", "updated_at"]
     list_filter = ["is_published", "specialties"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["specialties", "teachers"]
     inlines = [ModuleInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        courses = cast(CourseQuerySet, super().get_queryset(request))
+        return courses.with_minutes()  # the lessons' minutes, no query per row
 
     def course_slug(self, obj):
         return obj.slug
@@ -66,6 +76,7 @@ class ModuleAdmin(ForgetsCachedContent, admin.ModelAdmin):
         lessons = formset.save(commit=False)
         for lesson in lessons:
             lesson.course = form.instance.course  # a lesson belongs to its module's course
+            lesson.minutes = lesson.media_minutes() or lesson.minutes  # the media's length, not a typed label
             lesson.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -83,8 +94,41 @@ class LessonFileInline(admin.TabularInline):
         return obj.download_days.aggregate(total=Sum("count"))["total"] or 0 if obj.pk else 0
 
 
+class LessonAdminForm(forms.ModelForm):
+    """Reads an uploaded video's length from the file itself (decision 0020); a file that states none is refused."""
+
+    class Meta:
+        model = Lesson
+        fields = [  # not the video's length: it is read from the file
+            "module",
+            "title",
+            "slug",
+            "kind",
+            "position",
+            "minutes",
+            "video",
+            "captions",
+            "captions_language",
+            "transcript",
+            "external_video_url",
+            "body",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        upload = cleaned.get("video")
+        if isinstance(upload, UploadedFile):
+            self.instance.video_duration = video_seconds(upload)
+        elif not upload:
+            self.instance.video_duration = None
+        return cleaned
+
+
 @admin.register(Lesson)
 class LessonAdmin(ForgetsCachedContent, admin.ModelAdmin):
+    form = LessonAdminForm
+    readonly_fields = ["video_duration"]
     list_display = ["title", "course", "module", "kind", "minutes", "position"]
     list_filter = ["kind", "course"]
     search_fields = ["title"]
@@ -111,6 +155,7 @@ class LessonAdmin(ForgetsCachedContent, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.course = obj.module.course
+        obj.minutes = obj.media_minutes() or obj.minutes  # the media's length, not a typed label
         super().save_model(request, obj, form, change)
 
 

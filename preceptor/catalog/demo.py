@@ -34,7 +34,6 @@ def demo_courses_create(*, teachers: list[Any]) -> list[Course]:
             title=spec["title"],
             summary=spec["summary"],
             description=spec["description"] + "\n\n*Demo content for evaluating Preceptor — not accredited.*",
-            estimated_minutes=spec["minutes"],
             is_published=True,
             position=position,
         )

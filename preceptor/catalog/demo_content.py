@@ -20,7 +20,6 @@ COURSES: list[dict] = [
         "title": "ECG Essentials: From Leads to Rhythm",
         "summary": "Read a 12-lead ECG systematically: rate, rhythm, axis, intervals and the patterns you must not miss.",
         "specialties": ["Cardiology", "Emergency medicine"],
-        "minutes": 45,
         "teacher": True,
         "description": "A systematic approach to the 12-lead ECG for clinicians who read tracings between other tasks.\n\n"
         "- Where each lead looks at the heart\n- A five-step routine for every tracing\n- Recognising atrial "
@@ -154,7 +153,6 @@ COURSES: list[dict] = [
         "title": "Echocardiography Basics for Clinicians",
         "summary": "Standard views, left ventricular function and the pericardium: what a focused echo can answer.",
         "specialties": ["Cardiology", "Point-of-care ultrasound"],
-        "minutes": 50,
         "teacher": True,
         "description": "Learn the standard transthoracic windows and how to judge left ventricular function, "
         "pericardial effusion and right ventricular strain at the bedside.",
@@ -293,7 +291,6 @@ COURSES: list[dict] = [
         "title": "Chest X-ray Interpretation",
         "summary": "A structured ABCDE review of the chest radiograph and the signs of pneumonia, effusion and pneumothorax.",
         "specialties": ["Radiology", "Emergency medicine"],
-        "minutes": 40,
         "description": "Review any chest X-ray in the same order and recognise the common acute findings.",
         "video": {
             "title": "ABCDE of the chest film",
@@ -424,7 +421,6 @@ COURSES: list[dict] = [
         "title": "Lab Values Made Simple",
         "summary": "Electrolytes, kidney function, troponin and the full blood count: interpret the numbers in context.",
         "specialties": ["Internal medicine", "Laboratory medicine"],
-        "minutes": 35,
         "description": "Interpret the most requested laboratory tests quickly and know when a value is dangerous.",
         "video": {
             "title": "Reading a lab report",
@@ -552,7 +548,6 @@ COURSES: list[dict] = [
         "title": "Emergency Medicine: The First Hour",
         "summary": "ABCDE assessment, sepsis recognition and the first steps in shock and anaphylaxis.",
         "specialties": ["Emergency medicine"],
-        "minutes": 55,
         "description": "Structure the first hour with a deteriorating patient: assess, treat, reassess.",
         "video": {
             "title": "ABCDE in practice",
@@ -680,7 +675,6 @@ COURSES: list[dict] = [
         "title": "Diabetes Care Today",
         "summary": "Targets, modern glucose-lowering drugs and preventing complications in type 2 diabetes.",
         "specialties": ["Endocrinology", "Internal medicine"],
-        "minutes": 45,
         "description": "Individualise glycaemic targets, choose drugs with cardiorenal benefit, and screen for complications.",
         "video": {
             "title": "Targets and drugs",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from preceptor.core.hooks import Hook, Panel
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
     from preceptor.accounts.models import User
     from preceptor.catalog.models import Course
@@ -20,6 +22,35 @@ off the page."""
 course_is_ad_free: Hook[[int], bool] = Hook("catalog.course_is_ad_free")
 """Whether a course's lesson pages must carry no advertising tags (accredited CME content); by course id."""
 
+course_card_panels: Hook[[list[Course]], dict[int, Panel]] = Hook("catalog.course_card_panels")
+"""Lines other apps add to the course cards of a list (the CME credits an accredited course offers). Called once
+per list with its courses, so that an app answers the whole list with one query; answers panels by course id."""
+
 recording_access: Hook[[User, int], bool] = Hook("catalog.recording_access")
 """Whether a signed-in member who is not Pro may open a recorded class's course (its registrants may); by
 member and course id. Any ``True`` opens it."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing a member does next in a course, shown as the page's main button. ``rank`` says how far along
+    the course the step is: of all the steps offered, the furthest along wins (see ``STEP_*``)."""
+
+    label: StrOrPromise
+    url: str
+    rank: int
+    detail: str = ""  # a line under the button, e.g. the lesson it opens
+
+
+STEP_LESSONS = 0  # the next unfinished lesson (the catalog's own step)
+STEP_POST_TEST = 10  # every lesson done: the post-test
+STEP_CLAIM = 20  # the post-test passed: the evaluation and the credit claim
+STEP_CERTIFICATE = 30  # credit claimed: the certificate
+
+course_next_step: Hook[[Course, User, bool], NextStep | None] = Hook("catalog.course_next_step")
+"""A member's next step in a course that another app owns: the post-test (quizzes), the evaluation and claim, the
+certificate (cme). Called with the course, the member, and whether every lesson of the course is done."""
+
+search_panels: Hook[[str, str], Panel | None] = Hook("catalog.search_panels")
+"""Results other apps add to the course search at /courses/?q=… (the magazine's matching articles). Called with the
+search words and the specialty's slug ("" for all) only when there are search words."""

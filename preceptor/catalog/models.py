@@ -6,10 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from preceptor.catalog.media import reading_minutes, video_minutes
+
+READING_CAP_FACTOR = 2  # time on a reading counts up to twice its estimated reading time (decision 0020)
 
 
 @deconstructible
@@ -46,12 +52,29 @@ class Specialty(models.Model):
         verbose_name_plural = _("specialties")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is one of ``catalog.specialties.NAMES``, else as typed."""
+        return gettext(self.name) if self.name else ""
 
 
 class CourseQuerySet(models.QuerySet):
     def published(self) -> CourseQuerySet:
         return self.filter(is_published=True)
+
+    def with_minutes(self) -> CourseQuerySet:
+        """Each course's learning time, the sum of its lessons' minutes, in the same query (a subquery, so
+        joins made by filters cannot multiply it)."""
+        lessons = (
+            Lesson.objects.filter(course=models.OuterRef("pk"))
+            .order_by()
+            .values("course")
+            .annotate(total=models.Sum("minutes"))
+            .values("total")
+        )
+        return self.annotate(lesson_minutes=Coalesce(models.Subquery(lessons), 0))
 
 
 class Course(models.Model):
@@ -65,7 +88,6 @@ class Course(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     specialties = models.ManyToManyField(Specialty, related_name="courses", blank=True)
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="courses_taught", blank=True)
-    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
     kind = models.CharField(
         _("kind"),
         max_length=10,
@@ -95,6 +117,14 @@ class Course(models.Model):
     def url(self) -> str:
         return self.get_absolute_url()
 
+    @property
+    def minutes(self) -> int:
+        """The course's learning time: the sum of its lessons' minutes (which come from the media). Lists
+        annotate it (``Course.objects.with_minutes()``); a lone course asks the database once."""
+        if "lesson_minutes" not in self.__dict__:
+            self.lesson_minutes = self.lessons.aggregate(total=models.Sum("minutes"))["total"] or 0
+        return self.lesson_minutes
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
@@ -121,7 +151,15 @@ class Lesson(models.Model):
     slug = models.SlugField()
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.VIDEO)
     position = models.PositiveIntegerField(default=0)
-    minutes = models.PositiveIntegerField(_("learning time (minutes)"), default=5, validators=[MinValueValidator(1)])
+    minutes = models.PositiveIntegerField(
+        _("learning time (minutes)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Set from the media when the lesson is saved: the video's length, or the reading time of the text. "
+            "Typed only for a video hosted elsewhere."
+        ),
+    )
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown. Shown for readings, and under handouts."))
     video = models.FileField(
         _("video (MP4 or WebM)"),
@@ -129,7 +167,9 @@ class Lesson(models.Model):
         blank=True,
         validators=[FileExtensionValidator(["mp4", "webm"])],
     )
-    video_duration = models.FloatField(_("video length (seconds)"), null=True, blank=True)
+    video_duration = models.FloatField(
+        _("video length (seconds)"), null=True, blank=True, help_text=_("Read from the video file when it is saved.")
+    )
     captions = models.FileField(
         _("captions (WebVTT)"), upload_to=captions_path, blank=True, validators=[FileExtensionValidator(["vtt"])]
     )
@@ -163,8 +203,25 @@ class Lesson(models.Model):
             raise ValidationError({"captions": _("Every video needs captions (WebVTT).")})
         if self.video and not self.video_duration:
             raise ValidationError(
-                {"video_duration": _("Enter the video's length: the lesson is complete once 90% of it is watched.")}
+                {
+                    "video": _(
+                        "This file does not state the video's length; save it again as MP4 or WebM (the lesson is "
+                        "complete once 90% of it is watched)."
+                    )
+                }
             )
+
+    def media_minutes(self) -> int | None:
+        """The learning time the media give: the video's length, or the reading time of the text (readings and
+        handouts); None for a video hosted elsewhere, whose length no file states."""
+        if self.kind == self.Kind.VIDEO:
+            return video_minutes(self.video_duration) if self.video_duration else None
+        return reading_minutes(self.body)
+
+    @property
+    def reading_cap_seconds(self) -> float:
+        """The most time on a reading that counts as learning time: twice its estimated reading time."""
+        return READING_CAP_FACTOR * self.minutes * 60
 
     @property
     def video_type(self) -> str:
@@ -218,14 +275,20 @@ class LessonProgress(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     position_seconds = models.FloatField(default=0)
     watched_seconds = models.FloatField(default=0)
+    # Learning time measured on the server (decision 0020): for a video the time watched, believed only as fast
+    # as the clock; for a reading the time the page was open and visible, up to twice its reading time.
+    measured_seconds = models.FloatField(_("measured learning time (seconds)"), default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="catalog_progress_unique"),
             models.CheckConstraint(
                 condition=models.Q(position_seconds__gte=0) & models.Q(watched_seconds__gte=0),
                 name="catalog_progress_non_negative",
             ),
+            models.CheckConstraint(condition=models.Q(measured_seconds__gte=0), name="catalog_progress_measured_gte_0"),
         ]

@@ -2,33 +2,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from preceptor.catalog.models import Course, Enrollment, LessonProgress
-from preceptor.core.personal_data import PersonalData, row
+from preceptor.core.personal_data import (
+    Audience,
+    DataCategory,
+    Export,
+    LegalBasis,
+    PersonalData,
+    Purpose,
+    Source,
+    UntilErasure,
+    row,
+)
 
 PERSONAL_DATA = [
     PersonalData(
         model=Course,
+        name=gettext_noop("Courses"),
         fields=("teachers",),
-        purpose="Naming a teacher on the courses they teach.",
-        legal_basis="Contract with the teacher (GDPR art. 6(1)(b))",
-        retention="While the teacher is listed on the course.",
+        purpose=gettext_noop("Naming a teacher on the courses they teach."),
+        purposes=(Purpose.TEACHING,),
+        bases=(LegalBasis.CONTRACT,),
+        categories=(DataCategory.IDENTITY,),
+        sources=(Source.STAFF,),
+        rules=(UntilErasure(note=gettext_noop("or while the teacher is listed on the course")),),
         erasure="delete",
-        recipients=("Everyone who views the course page",),
+        export=Export.SUMMARY,
+        audiences=(Audience.PUBLIC,),
     ),
     PersonalData(
         model=Enrollment,
+        name=gettext_noop("Enrolments"),
         fields=("course", "enrolled_at", "last_lesson", "last_activity_at", "completed_at"),
-        purpose="Your courses, where you left off, and which courses you completed.",
-        legal_basis="Contract (GDPR art. 6(1)(b))",
-        retention="Life of the account; completions that support CME credit are kept 6 years (CME records).",
+        purpose=gettext_noop("Your courses, where you left off, and which courses you completed."),
+        purposes=(Purpose.LEARNING,),
+        bases=(LegalBasis.CONTRACT,),
+        categories=(DataCategory.LEARNING,),
+        sources=(Source.OBSERVED,),
+        rules=(UntilErasure(note=gettext_noop("completions that support CME credit are kept with the credit claim")),),
         erasure="delete",
     ),
     PersonalData(
         model=LessonProgress,
-        fields=("lesson", "position_seconds", "watched_seconds", "completed_at", "updated_at"),
-        purpose="Resuming videos where you stopped and counting a lesson complete.",
-        legal_basis="Contract (GDPR art. 6(1)(b))",
-        retention="Life of the account.",
+        name=gettext_noop("Lesson progress"),
+        fields=("lesson", "position_seconds", "watched_seconds", "measured_seconds", "completed_at", "updated_at"),
+        purpose=gettext_noop(
+            "Resuming videos where you stopped, counting a lesson complete, and measuring the learning time "
+            "that CME credit may be claimed for."
+        ),
+        purposes=(Purpose.LEARNING, Purpose.CME_CREDIT),
+        bases=(LegalBasis.CONTRACT,),
+        categories=(DataCategory.LEARNING,),
+        sources=(Source.OBSERVED,),
+        rules=(UntilErasure(),),
         erasure="delete",
     ),
 ]
@@ -49,7 +77,7 @@ def export_user(user: Any) -> dict[str, Any]:
         ],
         "lesson_progress": [
             {
-                **row(p, ("position_seconds", "watched_seconds", "completed_at", "updated_at")),
+                **row(p, ("position_seconds", "watched_seconds", "measured_seconds", "completed_at", "updated_at")),
                 "course": p.lesson.course.title,
                 "lesson": p.lesson.title,
             }

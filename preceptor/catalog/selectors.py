@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
@@ -21,6 +22,17 @@ Reason = Literal["member", "staff", "preview", "sign_in", "upgrade"]
 class Access:
     allowed: bool
     reason: Reason
+    free: bool = False  # one of the course's free lessons: open to every member; a visitor signs in for it
+
+    @property
+    def locked(self) -> bool:
+        """Whether pages show the lesson as locked: not open, and not a free lesson that signing in opens."""
+        return not self.allowed and not self.free
+
+    @property
+    def shown_free(self) -> bool:
+        """Whether pages mark the lesson "Free": a free lesson, to a viewer who could not open the others."""
+        return self.free and self.reason in ("preview", "sign_in")
 
 
 def free_lesson_ids(lessons: list[Lesson]) -> set[int]:
@@ -45,13 +57,14 @@ def lesson_access(
 
     ``everything`` is ``can_open_everything(user)``, looked up once per page by the caller.
     """
+    free = lesson.pk in free_ids
     if not user.is_authenticated:
-        return Access(False, "sign_in")
+        return Access(False, "sign_in", free)
     reason = everything
     if reason:
-        return Access(True, reason)
-    if lesson.pk in free_ids:
-        return Access(True, "preview")
+        return Access(True, reason, free)
+    if free:
+        return Access(True, "preview", free)
     return Access(False, "upgrade")
 
 
@@ -60,7 +73,12 @@ def course_list(*, query: str = "", specialty: str = "") -> QuerySet[Course]:
 
     PostgreSQL ranks with full-text search; SQLite matches every word as a substring. Same results page.
     """
-    courses = Course.objects.published().filter(kind=Course.Kind.COURSE).prefetch_related("specialties", "teachers")
+    courses = (
+        Course.objects.published()
+        .filter(kind=Course.Kind.COURSE)
+        .with_minutes()
+        .prefetch_related("specialties", "teachers")
+    )
     if specialty:
         courses = courses.filter(specialties__slug=specialty)
     query = " ".join(query.split())[:100]
@@ -186,6 +204,7 @@ def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
         .prefetch_related("files")
         .order_by("module__position", "module_id", "position", "id")
     )
+    course.lesson_minutes = sum(lesson.minutes for lesson in lessons)  # the course's time, kept with the content
     for lesson in lessons:
         lesson.course = course  # already loaded: spares a query per lesson
         _ = lesson.url  # computed once, kept with the cached content
@@ -200,11 +219,21 @@ def course_content_forget(*slugs: str) -> None:
     cache.delete_many([_content_key(slug) for slug in slugs])
 
 
-def course_outline(*, slug: str, user: User | AnonymousUser) -> Outline | None:
+@dataclass
+class MemberState:
+    """What ``course_outline`` reads about the member, when the caller already has it for several courses."""
+
+    everything: Reason | None
+    progress: dict[int, LessonProgress]  # by lesson id
+    last_lesson_id: int | None
+
+
+def course_outline(*, slug: str, user: User | AnonymousUser, known: MemberState | None = None) -> Outline | None:
     """A course as ``user`` sees it: modules and lessons, each with the viewer's access and progress.
 
-    Queries: the member's progress and enrollment (the shared content comes from the cache). Unpublished
-    courses exist only for staff, who preview them fresh. Modules without lessons are not shown.
+    Queries: the member's progress and enrollment (the shared content comes from the cache), none of them when
+    ``known`` brings them (an enrolled member's page listing several courses). Unpublished courses exist only for
+    staff, who preview them fresh. Modules without lessons are not shown.
     """
     is_staff = user.is_staff
     content = course_content(slug=slug, fresh=is_staff)
@@ -216,12 +245,16 @@ def course_outline(*, slug: str, user: User | AnonymousUser) -> Outline | None:
         modules.setdefault(lesson.module_id, (lesson.module, []))[1].append(lesson)
     # A recorded class has no free preview: it is for the class's registrants and Pro members.
     free_ids = free_lesson_ids(ordered) if course.kind == Course.Kind.COURSE else set()
-    progress: dict[int, LessonProgress] = {}
-    enrollment = None
-    if user.is_authenticated:
-        progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)}
-        enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values("last_lesson_id").first()
-    everything = can_open_everything(user)
+    enrolled = known is not None
+    if known is None and user.is_authenticated:
+        rows = LessonProgress.objects.filter(user=user, lesson__course_id=course.pk)
+        enrollment = Enrollment.objects.filter(user=user, course_id=course.pk).values_list("last_lesson_id").first()
+        enrolled = enrollment is not None
+        last = enrollment[0] if enrollment else None
+        known = MemberState(can_open_everything(user), {p.lesson_id: p for p in rows}, last)
+    elif known is None:
+        known = MemberState(None, {}, None)
+    progress, everything = known.progress, known.everything
     recorded = course.kind == Course.Kind.RECORDING
     if everything is None and recorded and user.is_authenticated and any(hooks.recording_access.call(user, course.pk)):
         everything = "member"
@@ -235,8 +268,8 @@ def course_outline(*, slug: str, user: User | AnonymousUser) -> Outline | None:
         course=course,
         modules=[(module, [items[lesson.pk] for lesson in lessons]) for module, lessons in modules.values()],
         lessons=[items[lesson.pk] for lesson in ordered],
-        enrolled=enrollment is not None,
-        last_lesson_id=enrollment["last_lesson_id"] if enrollment else None,
+        enrolled=enrolled,
+        last_lesson_id=known.last_lesson_id,
     )
 
 
@@ -247,3 +280,44 @@ def continue_learning(*, user: User, limit: int = 4) -> list[Enrollment]:
         .select_related("course", "last_lesson")
         .order_by("-last_activity_at", "-enrolled_at")[:limit]
     )
+
+
+def course_next_step(*, outline: Outline, user: User | AnonymousUser) -> hooks.NextStep | None:
+    """The member's next step in the course, the page's main button: the next unfinished lesson, else what the
+    apps above offer once lessons are done (post-test, evaluation and claim, certificate); the furthest along
+    wins. ``None`` for a visitor, and for a course with nothing left to do."""
+    if not user.is_authenticated or not outline.lessons:
+        return None
+    lessons_done = all(item.completed for item in outline.lessons)
+    steps = [step for step in hooks.course_next_step.call(outline.course, user, lessons_done) if step is not None]
+    if not lessons_done:
+        following = outline.next_lesson
+        if following is None or following.completed:  # every open lesson done: the first locked one explains why
+            following = next(item for item in outline.lessons if not item.completed)
+        label = _("Continue") if outline.enrolled else _("Start the course")
+        steps.append(hooks.NextStep(label, following.lesson.url, hooks.STEP_LESSONS, following.lesson.title))
+    return max(steps, key=lambda step: step.rank, default=None)
+
+
+@dataclass
+class CourseInProgress:
+    outline: Outline
+    step: hooks.NextStep | None
+
+
+def courses_in_progress(*, user: User, limit: int = 4) -> list[CourseInProgress]:
+    """The member's most recently used courses, each with its progress and next step ("My learning")."""
+    found = []
+    enrollments = continue_learning(user=user, limit=limit)
+    # One query each for every course's progress and for the member's access, not one per course.
+    everything = can_open_everything(user)
+    progress: dict[int, dict[int, LessonProgress]] = {}
+    rows = LessonProgress.objects.filter(user=user, lesson__course_id__in=[e.course_id for e in enrollments])
+    for row in rows.annotate(of_course=F("lesson__course_id")):
+        progress.setdefault(row.of_course, {})[row.lesson_id] = row
+    for enrollment in enrollments:
+        known = MemberState(everything, progress.get(enrollment.course_id, {}), enrollment.last_lesson_id)
+        outline = course_outline(slug=enrollment.course.slug, user=user, known=known)
+        if outline is not None:
+            found.append(CourseInProgress(outline, course_next_step(outline=outline, user=user)))
+    return found

@@ -5,21 +5,24 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.catalog import hooks
 from preceptor.catalog.forms import CourseSearchForm, ProgressForm
 from preceptor.catalog.models import Lesson, LessonFile
-from preceptor.catalog.selectors import Outline, OutlineLesson, course_list, course_outline
+from preceptor.catalog.selectors import Outline, OutlineLesson, course_list, course_next_step, course_outline
 from preceptor.catalog.services import (
     CompletionRefused,
+    NotAReading,
     download_count,
     lesson_complete,
     lesson_open,
     progress_record,
+    reading_time_record,
 )
 from preceptor.core.hooks import panels
-from preceptor.core.http import AuthenticatedHttpRequest, ranged_file_response
+from preceptor.core.http import AuthenticatedHttpRequest, media_response
 
 
 @require_GET
@@ -30,7 +33,12 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         specialty = form.cleaned_data["specialty"].slug if form.cleaned_data["specialty"] else ""
     courses = list(course_list(query=query, specialty=specialty))
-    return render(request, "catalog/course_list.html", {"form": form, "courses": courses, "query": query})
+    found = hooks.course_card_panels.call(courses)
+    cards = [(course, panels([answer.get(course.pk) for answer in found])) for course in courses]
+    # What other apps found for the same search (the magazine's articles), below the courses.
+    results = panels(hooks.search_panels.call(query, specialty)) if query.strip() else []
+    context = {"form": form, "cards": cards, "query": query, "search_panels": results}
+    return render(request, "catalog/course_list.html", context)
 
 
 def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
@@ -44,7 +52,12 @@ def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     shown = panels(hooks.course_panels.call(outline.course, request.user))
-    context = {"outline": outline, "panels": shown, "accredited_content": any(p.ad_free for p in shown)}
+    context = {
+        "outline": outline,
+        "panels": shown,
+        "accredited_content": any(p.ad_free for p in shown),
+        "next_step": course_next_step(outline=outline, user=request.user),
+    }
     return render(request, "catalog/course_detail.html", context)
 
 
@@ -70,6 +83,8 @@ def lesson_detail(request: HttpRequest, slug: str, lesson: str) -> HttpResponse:
     }
     if not item.access.allowed:
         return render(request, "catalog/lesson_locked.html", context)
+    if following is None:  # the last lesson: its main button is the course's next step (post-test, credit …)
+        context["next_step"] = course_next_step(outline=outline, user=request.user)
     # Nothing is recorded here: the page's script POSTs to ``lesson_opened`` (a GET must change nothing).
     response = render(request, "catalog/lesson_detail.html", context)
     response["Cache-Control"] = "private, no-store"
@@ -95,10 +110,26 @@ def lesson_opened(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> 
     return HttpResponse(status=204)
 
 
+def _next_step_json(request: AuthenticatedHttpRequest, outline: Outline, item: OutlineLesson) -> dict[str, str] | None:
+    """The last lesson's main button once it became complete, as the page would now render it (the post-test, the
+    claim …); ``None`` where the button stays as it is (not the last lesson, or nothing beyond the lessons)."""
+    _previous, following = outline.neighbours(item.lesson)
+    if following is not None:
+        return None
+    fresh = course_outline(slug=outline.course.slug, user=request.user)  # with this lesson now done
+    step = course_next_step(outline=fresh, user=request.user) if fresh is not None else None
+    if step is None or step.rank <= hooks.STEP_LESSONS:
+        return None
+    return {"label": str(step.label), "url": step.url}
+
+
 @login_required
 @require_POST
 def lesson_progress(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> JsonResponse:
-    _outline, item = _open_lesson_or_404(request, slug, lesson)
+    """A video's progress report; the answer says whether the lesson is complete, and how far the course is, so
+    that the page updates its "n of m lessons done", the outline's tick and, on the last lesson, its main button
+    (the course's next step) without a reload."""
+    outline, item = _open_lesson_or_404(request, slug, lesson)
     if item.lesson.kind != Lesson.Kind.VIDEO:
         return JsonResponse({"error": "not a video lesson"}, status=400)
     form = ProgressForm(request.POST)
@@ -110,13 +141,37 @@ def lesson_progress(request: AuthenticatedHttpRequest, slug: str, lesson: str) -
         position=form.cleaned_data["position"],
         watched_delta=form.cleaned_data["watched"],
     )
+    completed = progress.completed_at is not None
+    just_completed = completed and not item.completed
+    done = outline.completed_count + (1 if just_completed else 0)  # the outline is from before
+    total = len(outline.lessons)
     return JsonResponse(
         {
+            "next_step": _next_step_json(request, outline, item) if just_completed else None,
             "position": progress.position_seconds,
             "watched": progress.watched_seconds,
-            "completed": progress.completed_at is not None,
+            "completed": completed,
+            "lessons_done": done,
+            "lessons_total": total,
+            "percent": round(100 * done / total) if total else 0,
+            "lessons_done_text": ngettext(
+                "%(done)s of %(total)s lesson done", "%(done)s of %(total)s lessons done", total
+            )
+            % {"done": done, "total": total},
         }
     )
+
+
+@login_required
+@require_POST
+def lesson_time(request: AuthenticatedHttpRequest, slug: str, lesson: str) -> HttpResponse:
+    """A reading's page reports that it is open and visible; the server measures the time (decision 0020)."""
+    _outline, item = _open_lesson_or_404(request, slug, lesson)
+    try:
+        reading_time_record(user=request.user, lesson=item.lesson)
+    except NotAReading:
+        return HttpResponseBadRequest("not a reading")
+    return HttpResponse(status=204)
 
 
 @login_required
@@ -141,7 +196,7 @@ def lesson_media(request: HttpRequest, slug: str, lesson: str, kind: str) -> Htt
     if not field:
         raise Http404
     content_type = item.lesson.video_type if kind == "video" else "text/vtt; charset=utf-8"
-    return ranged_file_response(request, field.open("rb"), size=field.size, content_type=content_type)
+    return media_response(request, field, content_type=content_type, same_origin=kind == "captions")
 
 
 @require_GET
@@ -149,6 +204,4 @@ def lesson_file(request: HttpRequest, slug: str, lesson: str, file_id: int) -> H
     _outline, item = _open_lesson_or_404(request, slug, lesson)
     handout = get_object_or_404(LessonFile, pk=file_id, lesson=item.lesson)
     download_count(file=handout)
-    return ranged_file_response(
-        request, handout.file.open("rb"), size=handout.file.size, filename=handout.filename, attachment=True
-    )
+    return media_response(request, handout.file, filename=handout.filename, attachment=True)

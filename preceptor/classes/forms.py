@@ -6,6 +6,8 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from preceptor.catalog.media import video_seconds
+
 
 class BuyForm(forms.Form):
     provider = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
@@ -28,8 +30,18 @@ class TermsForm(forms.Form):
 class RecordingForm(forms.Form):
     video = forms.FileField(label=_("Video (MP4 or WebM)"), validators=[FileExtensionValidator(["mp4", "webm"])])
     captions = forms.FileField(label=_("Captions (WebVTT)"), validators=[FileExtensionValidator(["vtt"])])
-    duration = forms.FloatField(label=_("Length (seconds)"), min_value=1, max_value=6 * 3600)
     transcript = forms.CharField(label=_("Transcript"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_video(self):
+        """The recording's length is read from the file itself, as for every lesson's video."""
+        video = self.cleaned_data["video"]
+        seconds = video_seconds(video)
+        if seconds is None:
+            raise forms.ValidationError(_("This video does not state its length. Export it again as MP4 or WebM."))
+        if seconds > 6 * 3600:
+            raise forms.ValidationError(_("A recording can be at most six hours long."))
+        self.cleaned_data["duration"] = seconds
+        return video
 
     def clean_captions(self):
         captions = self.cleaned_data["captions"]

@@ -64,10 +64,12 @@ class Teacher(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("classes:teacher", args=[self.slug])
+        """The teacher's one public page: their member page, which shows the teacher section (decision 0021)."""
+        return reverse("profiles:detail", args=[self.user.profile.handle])
 
 
 JOIN_OPENS = timedelta(minutes=15)
+ITEM_PREFIX = "class:"  # a single class's billing item is ``class:<slug>``
 
 
 def _meeting_id() -> str:
@@ -124,7 +126,7 @@ class LiveClass(models.Model):
     @property
     def item(self) -> str:
         """The billing item a single purchase of this class records."""
-        return f"class:{self.slug}"
+        return f"{ITEM_PREFIX}{self.slug}"
 
 
 class Registration(models.Model):

@@ -2,43 +2,83 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from preceptor.classes.models import Attendance, Registration, Teacher, TermsAcceptance
-from preceptor.core.personal_data import PersonalData, row
+from preceptor.core.personal_data import (
+    AfterEvent,
+    Audience,
+    DataCategory,
+    LegalBasis,
+    Period,
+    PersonalData,
+    Purpose,
+    Source,
+    UntilErasure,
+    after_erasure,
+    row,
+)
 
 PERSONAL_DATA = [
     PersonalData(
         model=Registration,
+        name=gettext_noop("Class registrations"),
         fields=("live_class", "status", "created_at", "updated_at", "reminded_24h_at", "reminded_1h_at"),
-        purpose="Your place in the classes you signed up for, the waitlist, and reminders.",
-        legal_basis="Contract (GDPR art. 6(1)(b))",
-        retention="Life of the account; attendance that supports CME credit is kept 6 years.",
+        purpose=gettext_noop("Your place in the classes you signed up for, the waitlist, and reminders."),
+        purposes=(Purpose.LIVE_CLASSES,),
+        bases=(LegalBasis.CONTRACT,),
+        categories=(DataCategory.ATTENDANCE,),
+        sources=(Source.MEMBER,),
+        rules=(UntilErasure(),),
         erasure="delete",
-        recipients=("The class's teachers: your name and e-mail address (see your disclosure ledger)",),
+        processors=("bigbluebutton", "email"),
+        audiences=(Audience.TEACHERS,),
     ),
     PersonalData(
         model=Attendance,
+        name=gettext_noop("Class attendance"),
         fields=("registration", "joined_at", "left_at"),
-        purpose="When you joined and left a live class: minutes attended, and credit for live CME activities.",
-        legal_basis="Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))",
-        retention="6 years after the class (CME records).",
+        purpose=gettext_noop(
+            "When you joined and left a live class: minutes attended, and credit for live CME activities."
+        ),
+        purposes=(Purpose.LIVE_CLASSES, Purpose.CME_CREDIT),
+        bases=(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION),
+        categories=(DataCategory.ATTENDANCE,),
+        sources=(Source.VIDEO_CONFERENCE, Source.OBSERVED),
+        rules=(
+            AfterEvent(
+                period=Period(amount=6, unit="years"),
+                anchor="joined_at",
+                event=gettext_noop("the class"),
+                note=gettext_noop("CME records"),
+            ),
+        ),
         erasure="delete",
-        recipients=("The class's teachers (minutes attended)",),
+        audiences=(Audience.TEACHERS,),
     ),
     PersonalData(
         model=Teacher,
+        name=gettext_noop("Teachers"),
         fields=("display_name", "bio", "specialties"),
-        purpose="A teacher's public page and the classes they teach.",
-        legal_basis="Contract with the teacher (GDPR art. 6(1)(b))",
-        retention="While the teacher teaches with us.",
+        purpose=gettext_noop("A teacher's public page and the classes they teach."),
+        purposes=(Purpose.TEACHING, Purpose.PROFILE),
+        bases=(LegalBasis.CONTRACT,),
+        categories=(DataCategory.IDENTITY, DataCategory.PROFILE, DataCategory.PROFESSIONAL),
+        sources=(Source.MEMBER,),
+        rules=(UntilErasure(note=gettext_noop("or while the teacher teaches with us")),),
         erasure="delete",
-        recipients=("Everyone who views the teacher page",),
+        audiences=(Audience.PUBLIC,),
     ),
     PersonalData(
         model=TermsAcceptance,
+        name=gettext_noop("Teachers' acceptance of the terms"),
         fields=("terms", "accepted_at"),
-        purpose="Proof that a teacher accepted the terms before seeing members' data.",
-        legal_basis="Legitimate interest in proving the commitment (GDPR art. 6(1)(f))",
-        retention="As long as the teacher teaches with us, then 3 years.",
+        purpose=gettext_noop("Proof that a teacher accepted the terms before seeing members' data."),
+        purposes=(Purpose.TEACHING, Purpose.ACCOUNTABILITY),
+        bases=(LegalBasis.LEGITIMATE_INTEREST,),
+        categories=(DataCategory.CONSENT,),
+        sources=(Source.MEMBER,),
+        rules=(UntilErasure(note=gettext_noop("as long as the teacher teaches with us")), after_erasure()),
         erasure="keep",
     ),
 ]
@@ -70,5 +110,7 @@ def erase_user(user: Any) -> list[str]:
     Teacher.objects.filter(user=user).delete()
     kept = []
     if TermsAcceptance.objects.filter(user=user).exists():
-        kept.append("Teacher terms acceptance: kept as proof of the commitment, linked to the erased account only.")
+        kept.append(
+            gettext("Teacher terms acceptance: kept as proof of the commitment, linked to the erased account only.")
+        )
     return kept

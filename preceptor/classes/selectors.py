@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from preceptor.accounts.models import User
@@ -50,6 +50,16 @@ def recorded_classes() -> QuerySet[LiveClass]:
     return classes_published().filter(recording__isnull=False, recording__is_published=True).order_by("-starts_at")
 
 
+def with_my_registration(classes: QuerySet[LiveClass], user: User | AnonymousUser) -> QuerySet[LiveClass]:
+    """Each class with ``my_status``: the viewer's place in it ("registered", "waitlisted") or None."""
+    if not user.is_authenticated:
+        return classes.annotate(my_status=Value(None, output_field=CharField()))
+    mine = Registration.objects.filter(live_class=OuterRef("pk"), user=user).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    return classes.annotate(my_status=Subquery(mine.values("status")[:1]))
+
+
 def registration_for(user: User | AnonymousUser, live_class: LiveClass) -> Registration | None:
     if not user.is_authenticated:
         return None
@@ -88,3 +98,10 @@ def current_terms() -> TeacherTerms | None:
 def has_accepted_current_terms(user: User) -> bool:
     terms = current_terms()
     return terms is not None and TermsAcceptance.objects.filter(user=user, terms=terms).exists()
+
+
+def classes_booked(*, user: User) -> list[LiveClass]:
+    """The upcoming classes the member holds a seat in or waits for, soonest first, each with ``my_status``."""
+    mine = Registration.objects.filter(user=user).exclude(status=Registration.Status.CANCELLED)
+    booked = upcoming_classes().filter(pk__in=mine.values("live_class_id"))
+    return list(with_my_registration(booked, user).order_by("starts_at"))

@@ -4,23 +4,36 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 
 from preceptor.accounts.models import User
+from preceptor.billing.models import Order
 from preceptor.catalog.models import Course, Module
 from preceptor.catalog.services import lesson_create
 from preceptor.classes import bbb
+from preceptor.classes.emails import purchase_confirmation_email
 from preceptor.classes.meetings import meeting_url
-from preceptor.classes.models import Attendance, LiveClass, Registration, Teacher, TeacherTerms, TermsAcceptance
+from preceptor.classes.models import (
+    ITEM_PREFIX,
+    Attendance,
+    LiveClass,
+    Registration,
+    Teacher,
+    TeacherTerms,
+    TermsAcceptance,
+)
 from preceptor.classes.selectors import may_attend, teacher_for
 from preceptor.core.http import absolute_url
 from preceptor.core.services import audit_event_record
+from preceptor.core.templatetags.preceptor import weekday_datetime
 from preceptor.mail.services import marketing_send
 from preceptor.privacy.models import Disclosure
 from preceptor.privacy.services import disclosures_record
@@ -57,6 +70,57 @@ def registration_create(*, user: User, live_class: LiveClass, now: datetime | No
 
 
 @transaction.atomic
+def purchase_registration_create(order: Order) -> Registration | None:
+    """Registered on ``billing.hooks.order_paid`` (so positional, as the hook calls it): buying a class seats its
+    buyer in the transaction that records the payment — or, when the class filled while they paid, puts them on
+    the waitlist (``registration_create`` counts the seats under the class's lock). Either way the buyer gets a
+    confirmation with the calendar file; a waitlisted buyer's says how to get the money back (decision 0019).
+    Orders for other items are not ours: None."""
+    slug = order.item.removeprefix(ITEM_PREFIX) if order.item.startswith(ITEM_PREFIX) else None
+    live_class = LiveClass.objects.filter(slug=slug).first() if slug else None
+    if live_class is None:
+        return None
+    try:
+        registration = registration_create(user=order.user, live_class=live_class)
+    except SignupRefused as refused:  # over by the time the payment arrived: on record for support to refund
+        audit_event_record(
+            action="classes.purchase_not_seated",
+            subject=order.user,
+            target=live_class,
+            data={"order": str(order.public_id), "reason": str(refused)},
+        )
+        return None
+    audit_event_record(
+        action="classes.purchase_registered",
+        subject=order.user,
+        target=registration,
+        data={"order": str(order.public_id), "status": registration.status},
+    )
+    transaction.on_commit(partial(purchase_confirmation_email, registration_id=registration.pk))
+    return registration
+
+
+@transaction.atomic
+def purchase_registration_cancel(order: Order) -> Registration | None:
+    """Registered on ``billing.hooks.order_refunded``: a refunded class purchase frees the buyer's seat (to the
+    first on the waitlist) or waitlist place, unless the class is open to them anyway (Pro). Returns their
+    registration, or None when the order is not for a class or they hold no place."""
+    slug = order.item.removeprefix(ITEM_PREFIX) if order.item.startswith(ITEM_PREFIX) else None
+    registration = (
+        Registration.objects.filter(live_class__slug=slug, user=order.user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("live_class", "user")
+        .first()
+        if slug
+        else None
+    )
+    if registration is None or may_attend(order.user, registration.live_class):
+        return None
+    registration_cancel(registration=registration)
+    return registration
+
+
+@transaction.atomic
 def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel; a freed seat goes to the first member on the waitlist, who is told by e-mail. Returns them."""
     locked = LiveClass.objects.select_for_update().get(pk=registration.live_class_id)
@@ -77,7 +141,12 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         promoted.status = Registration.Status.REGISTERED
         promoted.save(update_fields=["status", "updated_at"])
         audit_event_record(action="classes.promoted", subject=promoted.user, target=promoted)
-        _notify(promoted, "promoted", f"A seat is yours: {locked.title}", "A seat became free and it is yours.")
+        _notify(
+            promoted,
+            "promoted",
+            gettext_noop("A seat is yours: %(title)s"),
+            gettext_noop("A seat became free and it is yours."),
+        )
     return promoted
 
 
@@ -86,20 +155,21 @@ def _class_link(live_class: LiveClass) -> str:
 
 
 def _notify(registration: Registration, kind: str, subject: str, lead: str) -> bool:
+    """Tell the member about their class, in their language: ``subject`` (with ``%(title)s``) and ``lead`` are
+    English msgids (``gettext_noop``), translated here; the time in the member's zone, its names translated."""
     live_class = registration.live_class
     user = registration.user
     when = timezone.localtime(live_class.starts_at, user.zone)
-    text = (
-        f"{lead}\n\n{live_class.title}\n{when:%A %d %B %Y, %H:%M} ({when.tzname()}), "
-        f"{live_class.duration_minutes} minutes."
-    )
+    with translation.override(user.language or translation.get_language()):
+        text = f"{gettext(lead)}\n\n{live_class.title}\n" + gettext("%(when)s (%(zone)s), %(minutes)d minutes.") % {
+            "when": weekday_datetime(when),
+            "zone": when.tzname(),
+            "minutes": live_class.duration_minutes,
+        }
+        subject = gettext(subject) % {"title": live_class.title}
+        links = {gettext("Open the class page"): _class_link(live_class)}
     return marketing_send(
-        user=user,
-        mailing_list="class_reminders",
-        campaign=f"class-{kind}",
-        subject=subject,
-        text=text,
-        links={"Open the class page": _class_link(live_class)},
+        user=user, mailing_list="class_reminders", campaign=f"class-{kind}", subject=subject, text=text, links=links
     )
 
 
@@ -124,14 +194,23 @@ def reminders_send(*, now: datetime | None = None) -> dict[str, int]:
 def reminder_send(*, registration: Registration, before: Literal["1h", "24h"], now: datetime) -> Registration:
     """One reminder: the e-mail queued (sent after commit, if the member wants class reminders) and the
     registration marked as reminded, together. The 1-hour reminder stands in for a 24-hour one not sent."""
-    title = registration.live_class.title
     if before == "1h":
-        _notify(registration, "reminder-1h", f"In one hour: {title}", "Your class starts in one hour.")
+        _notify(
+            registration,
+            "reminder-1h",
+            gettext_noop("In one hour: %(title)s"),
+            gettext_noop("Your class starts in one hour."),
+        )
         Registration.objects.filter(pk=registration.pk).update(
             reminded_1h_at=now, reminded_24h_at=registration.reminded_24h_at or now
         )
     else:
-        _notify(registration, "reminder-24h", f"Tomorrow: {title}", "Your class starts in 24 hours.")
+        _notify(
+            registration,
+            "reminder-24h",
+            gettext_noop("Tomorrow: %(title)s"),
+            gettext_noop("Your class starts in 24 hours."),
+        )
         Registration.objects.filter(pk=registration.pk).update(reminded_24h_at=now)
     return registration
 
@@ -222,7 +301,7 @@ def terms_accept(*, user: User, terms: TeacherTerms, now: datetime | None = None
     return acceptance
 
 
-ROSTER_FIELDS = "Name and e-mail address"
+ROSTER_FIELDS = gettext_noop("Name and e-mail address")  # stored in English, shown translated
 
 
 @transaction.atomic
@@ -242,8 +321,8 @@ def roster_disclose(
         recipient=f"{teacher.display_name} (teacher of “{live_class.title}”)",
         recipient_role=Disclosure.Role.CONTROLLER,
         data_categories=ROSTER_FIELDS,
-        purpose="Teaching the class you signed up for",
-        legal_basis="Contract (GDPR art. 6(1)(b)); the teacher agreed not to misuse it",
+        purpose=gettext_noop("Teaching the class you signed up for"),
+        legal_basis=gettext_noop("Contract (GDPR art. 6(1)(b)); the teacher agreed not to misuse it"),
         channel=channel,
         occurred_at=now,
     )
@@ -266,7 +345,6 @@ def recording_publish(
         slug=slugify(f"recording-{live_class.slug}")[:50],
         summary=f"The recording of the live class of {timezone.localtime(live_class.starts_at):%d %B %Y}.",
         description=live_class.description,
-        estimated_minutes=max(1, round(duration_seconds / 60)),
         kind=Course.Kind.RECORDING,
         is_published=True,
     )

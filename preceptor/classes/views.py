@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import ProviderError
+from preceptor.billing.selectors import has_bought
 from preceptor.billing.services import order_checkout_start, order_create
 from preceptor.classes import bbb, hooks, services
 from preceptor.classes.forms import BuyForm, RecordingForm, TermsForm
@@ -31,6 +32,7 @@ from preceptor.classes.selectors import (
     taught_by,
     teacher_for,
     upcoming_classes,
+    with_my_registration,
 )
 from preceptor.core.hooks import panels
 from preceptor.core.http import AuthenticatedHttpRequest, absolute_url, permission_required
@@ -48,9 +50,10 @@ def _class_or_404(slug: str) -> WithAnnotations[LiveClass, Seats]:
 
 @require_GET
 def class_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "classes/list.html", {"upcoming": list(upcoming_classes()), "recorded": list(recorded_classes())}
-    )
+    """Upcoming and recorded classes; each marks the viewer's own place and the single-class price."""
+    upcoming = with_my_registration(upcoming_classes(), request.user)
+    recorded = with_my_registration(recorded_classes(), request.user)
+    return render(request, "classes/list.html", {"upcoming": list(upcoming), "recorded": list(recorded)})
 
 
 def _providers() -> list[tuple[str, str]]:
@@ -72,6 +75,7 @@ def class_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "registration": registration,
         "seats_left": max(0, live_class.capacity - live_class.taken),
         "may_attend": user.is_authenticated and may_attend(user, live_class),
+        "bought": user.is_authenticated and has_bought(user, live_class.item),
         "is_open": is_open,
         "is_over": now >= live_class.ends_at or bool(live_class.ended_at),
         "buy_form": BuyForm(providers=_providers()),
@@ -204,10 +208,16 @@ def left_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def teacher_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Only a page its teacher made public exists; any other slug is the same 404 (no enumeration)."""
-    teacher = get_object_or_404(Teacher.objects.select_related("user"), slug=slug, is_public=True, user__is_active=True)
-    classes = classes_published().filter(teachers=teacher).order_by("-starts_at")
-    return render(request, "classes/teacher.html", {"teacher": teacher, "classes": classes})
+    """The teacher page's old address: a public teacher section is on the teacher's member page (decision 0021),
+    so this moves there for good; any other slug is the same 404 as a teacher who does not exist (no enumeration)."""
+    teacher = get_object_or_404(
+        Teacher.objects.select_related("user__profile"),
+        slug=slug,
+        is_public=True,
+        user__is_active=True,
+        user__profile__isnull=False,
+    )
+    return HttpResponsePermanentRedirect(teacher.get_absolute_url())
 
 
 # --- teachers -------------------------------------------------------------------------------------------

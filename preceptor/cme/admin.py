@@ -93,6 +93,7 @@ class ClaimAdmin(ReadOnlyAdmin):
         "activity",
         "credit_type",
         "claimed_credits",
+        "measured_minutes",
         "completed_at",
         "revoked_at",
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -270,20 +270,27 @@ def transcript_pdf(*, name: str, rows: Iterable[dict], totals: list[tuple[str, s
         Paragraph(f"<b>{_escape(name)}</b> · {period} · printed {timezone.localdate():%d %B %Y}", left),
         Spacer(0, 5 * mm),
     ]
-    data = [["Completed", "Activity", "Format", "Credit type", "Credits", "Provider", "Certificate"]]
+    # Every cell is a Paragraph, so that a long title, format or provider wraps inside its own column instead of
+    # running into the next one; the widths add up to the frame (A4 less the margins: 178 mm).
+    head = ParagraphStyle("head", parent=left, fontName="Helvetica-Bold")
+    number = ParagraphStyle("number", parent=left, alignment=TA_RIGHT)
+    head_number = ParagraphStyle("head_number", parent=head, alignment=TA_RIGHT)
+    columns = ["Completed", "Activity", "Format", "Credit type", "Credits", "Provider", "Certificate"]
+    data: list[list[Flowable]] = [[Paragraph(c, head_number if c == "Credits" else head) for c in columns]]
     for r in rows:
         data.append(
             [
-                r["completed"],
+                Paragraph(_escape(r["completed"]), left),
                 Paragraph(_escape(r["title"]), left),
-                r["format"],
+                Paragraph(_escape(str(r["format"])), left),
                 Paragraph(_escape(r["credit_label"]), left),
-                r["credits"],
+                Paragraph(_escape(str(r["credits"])), number),
                 Paragraph(_escape(r["provider"]), left),
-                Paragraph(f'<link href="{r["url"]}">{str(r["certificate"])[:8]}</link>', left),
+                Paragraph(f'<link href="{_escape(r["url"])}">{str(r["certificate"])[:8]}</link>', left),
             ]
         )
-    table = Table(data, repeatRows=1, colWidths=[22 * mm, 48 * mm, 20 * mm, 30 * mm, 14 * mm, 26 * mm, 18 * mm])
+    widths = [21 * mm, 46 * mm, 23 * mm, 28 * mm, 15 * mm, 26 * mm, 19 * mm]
+    table = Table(data, repeatRows=1, colWidths=widths)
     table.setStyle(
         TableStyle(
             [
@@ -293,6 +300,8 @@ def transcript_pdf(*, name: str, rows: Iterable[dict], totals: list[tuple[str, s
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#dde3ea")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ]
         )
     )

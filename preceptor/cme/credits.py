@@ -6,7 +6,7 @@ hour, half up.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
@@ -39,6 +39,13 @@ def minutes_to_credits(minutes: Decimal | int | float | str) -> Decimal:
     """``round(minutes / 15) * 0.25`` with half-up rounding: 44 → 0.75, 52 → 0.75, 53 → 1.00, 37.5 → 0.75."""
     quarters = (Decimal(str(minutes)) / 15).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     return (quarters * QUARTER).quantize(Decimal("0.01"))
+
+
+def minutes_to_credits_down(minutes: Decimal | int | float | str) -> Decimal:
+    """Whole quarter hours only, rounded down: 14 → 0.00, 15 → 0.25, 52 → 0.75, 59 → 0.75. What a claim form
+    suggests from measured time, so that the suggestion never exceeds the time spent (decision 0020)."""
+    quarters = (Decimal(str(minutes)) / 15).to_integral_value(rounding=ROUND_FLOOR)
+    return (max(quarters, Decimal(0)) * QUARTER).quantize(Decimal("0.01"))
 
 
 def format_credits(amount: Decimal) -> str:
@@ -94,3 +101,9 @@ ECMEC_CONVERSION_NOTE = (
     "EACCME® credits to an equivalent number of AMA PRA Category 1 Credits™ (1 ECMEC® = 1 AMA PRA Category 1 "
     "Credit™) through the AMA Ed Hub. The AMA charges the physician a processing fee for the conversion."
 )
+
+
+def plural_count(amount: Decimal) -> int:
+    """The number that picks the plural form for an amount of credit (``ngettext`` wants a whole number):
+    "1 credit" but "0.5 credits" and "1.5 credits" (a fraction takes the plural in English and German)."""
+    return int(amount) if amount == amount.to_integral_value() else 2

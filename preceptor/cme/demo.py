@@ -13,8 +13,14 @@ from django.utils import timezone
 
 from preceptor.accounts.models import User
 from preceptor.catalog.models import Course, Lesson, LessonProgress
-from preceptor.catalog.services import lesson_complete, lesson_open, progress_record
-from preceptor.cme.credits import minutes_to_credits
+from preceptor.catalog.services import (
+    HEARTBEAT_SECONDS,
+    lesson_complete,
+    lesson_open,
+    progress_record,
+    reading_time_record,
+)
+from preceptor.cme.credits import QUARTER, minutes_to_credits
 from preceptor.cme.eligibility import claim_overview, evaluation_questions
 from preceptor.cme.forms import EvaluationForm, IdentityForm, question_key
 from preceptor.cme.models import (
@@ -63,7 +69,7 @@ def demo_accreditations_create(*, today: date | None = None) -> list[Activity]:
             non_accredited_provider="Preceptor",
             accme_activity_id=f"2026{course.pk:05d}",
             # The course plus its readings and the post-test: about twice the video time.
-            ama_max_credits=Decimal("2.00") if first else minutes_to_credits(course.estimated_minutes * 2),
+            ama_max_credits=Decimal("2.00") if first else minutes_to_credits(course.minutes * 2),
             eaccme_credits=Decimal("2.00") if first else None,
             eaccme_event_code="DEMO-ELM-0001" if first else "",
             eaccme_granted_on=today - timedelta(days=60) if first else None,
@@ -146,7 +152,11 @@ def _lessons_work_through(*, user: User, course: Course, start: datetime) -> dat
                 now=moment + timedelta(seconds=seconds),
             )
         elif lesson.kind != Lesson.Kind.VIDEO:
-            lesson_complete(user=user, lesson=lesson, now=moment + timedelta(minutes=lesson.minutes))
+            # The reading page stays visible for the reading time and reports every 15 s (decision 0020).
+            reading = lesson.minutes * 60
+            for second in range(HEARTBEAT_SECONDS, reading + 1, HEARTBEAT_SECONDS):
+                reading_time_record(user=user, lesson=lesson, now=moment + timedelta(seconds=second))
+            lesson_complete(user=user, lesson=lesson, now=moment + timedelta(seconds=reading))
         moment += timedelta(minutes=lesson.minutes)
     return moment
 
@@ -226,7 +236,9 @@ def demo_cme_learner_create(*, user: User, now: datetime | None = None) -> list[
     attempt_record = claim_submit(
         user=user,
         activity=activity,
-        credits=overview.default_credits or overview.terms.max_credits,  # what the claim page suggests
+        # What the claim page suggests: the measured time in whole quarter hours; under a quarter hour measured
+        # (the demo's lessons are short), the least credit there is, which the tolerance covers (decision 0020).
+        credits=overview.default_credits or QUARTER,
         identity=identity_form.save(commit=False) if identity_form else None,
         pars_consent=identity_form.cleaned_data["pars_consent"] if identity_form else None,
         now=now,

@@ -19,12 +19,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
 from preceptor.catalog.models import LessonProgress
 from preceptor.classes.models import Registration
-from preceptor.cme.credits import format_credits, minutes_to_credits, validate_credit
+from preceptor.cme.credits import (
+    format_credits,
+    minutes_to_credits,
+    minutes_to_credits_down,
+    plural_count,
+    validate_credit,
+)
 from preceptor.cme.models import (
     Activity,
     Claim,
@@ -37,6 +44,10 @@ from preceptor.profiles.models import Profession
 from preceptor.quizzes.models import Attempt, Quiz
 
 PHYSICIANS = frozenset({Profession.PHYSICIAN_MD_DO, Profession.PHYSICIAN_OTHER})
+# A claim may exceed the measured learning time by this much without a word: time the server does not see
+# (the post-test, the evaluation, a handout read on paper) and the rounding to quarter hours (decision 0020).
+MEASURED_TOLERANCE_MINUTES = 15
+REASON_MIN_LENGTH = 20  # characters: a sentence that says how the rest of the time was spent
 ENDURING = Activity.Format.ENDURING
 LIVE = Activity.Format.LIVE
 
@@ -110,6 +121,7 @@ class LearnerFacts:
     membership: str = "trial_ended"  # billing's Membership.status: "pro", "trial" or "trial_ended"
     profession: str = ""
     attended_minutes: int = 0
+    measured_minutes: int | None = None  # learning time measured in a course's lessons; None: not measured (live)
     best_score: Decimal | None = None
     best_attempt_at: datetime | None = None
     evaluated_at: datetime | None = None
@@ -155,7 +167,8 @@ class Eligibility:
 
 @dataclass(frozen=True)
 class AmountRefusal:
-    """Why an amount of credit cannot be claimed: ``code`` is "quantum", "min", "max" or "attendance"."""
+    """Why an amount of credit cannot be claimed: ``code`` is "quantum", "min", "max", "attendance" or
+    "measured" (above the measured learning time, without a reason)."""
 
     code: str
     message: str
@@ -327,9 +340,43 @@ def decide(terms: ActivityTerms, learner: LearnerFacts, today: date) -> ClaimDec
     )
 
 
-def amount_refusal(terms: ActivityTerms, credits: Decimal, *, attended_minutes: int = 0) -> AmountRefusal | None:
-    """Quarter steps, more than zero, never above the designated maximum, and for a live activity never above
-    the attended time: refused, not clamped (requirements 1, 3, 10). None when the amount may be claimed."""
+def measured_ceiling(measured_minutes: int) -> Decimal:
+    """The most credit that measured learning time supports without a reason: the measured minutes plus
+    ``MEASURED_TOLERANCE_MINUTES``, in quarter hours half up (requirement 2)."""
+    return minutes_to_credits(measured_minutes + MEASURED_TOLERANCE_MINUTES)
+
+
+def measured_refusal(credits: Decimal, measured_minutes: int | None, reason: str = "") -> AmountRefusal | None:
+    """A claim above what the measured learning time supports needs the learner's reason, which is recorded
+    with the claim: physicians claim only the credit commensurate with the extent of their participation
+    (AMA), the hours actually spent (EACCME®) (decision 0020). None when the amount may be claimed."""
+    if measured_minutes is None:
+        return None
+    ceiling = measured_ceiling(measured_minutes)
+    if credits <= ceiling or len(reason.strip()) >= REASON_MIN_LENGTH:
+        return None
+    return AmountRefusal(
+        "measured",
+        _(
+            "Your measured learning time is %(minutes)s minutes, which supports at most %(credits)s credits. Claim "
+            "less, or say in a sentence how you spent the rest of the time (for example, the handout read on "
+            "paper): your explanation is kept with your claim for the accreditor."
+        )
+        % {"minutes": measured_minutes, "credits": format_credits(ceiling)},
+    )
+
+
+def amount_refusal(
+    terms: ActivityTerms,
+    credits: Decimal,
+    *,
+    attended_minutes: int = 0,
+    measured_minutes: int | None = None,
+    reason: str = "",
+) -> AmountRefusal | None:
+    """Quarter steps, more than zero, never above the designated maximum, for a live activity never above
+    the attended time, and for a course never above its measured learning time without a reason: refused, not
+    clamped (requirements 1, 3, 10; decision 0020). None when the amount may be claimed."""
     try:
         validate_credit(credits)
     except ValidationError as error:
@@ -339,16 +386,27 @@ def amount_refusal(terms: ActivityTerms, credits: Decimal, *, attended_minutes: 
     if credits > terms.max_credits:
         return AmountRefusal(
             "max",
-            _("You can claim at most %(max)s credits for this activity.") % {"max": format_credits(terms.max_credits)},
+            ngettext(
+                "You can claim at most %(max)s credit for this activity.",
+                "You can claim at most %(max)s credits for this activity.",
+                plural_count(terms.max_credits),
+            )
+            % {"max": format_credits(terms.max_credits)},
         )
     if terms.is_live and attended_minutes:  # without any attendance the requirements explain the refusal
         earned = minutes_to_credits(attended_minutes)
         if credits > earned:
             return AmountRefusal(
                 "attendance",
-                _("Your recorded attendance supports at most %(credits)s credits.")
+                ngettext(
+                    "Your recorded attendance supports at most %(credits)s credit.",
+                    "Your recorded attendance supports at most %(credits)s credits.",
+                    plural_count(earned),
+                )
                 % {"credits": format_credits(earned)},
             )
+    if not terms.is_live:
+        return measured_refusal(credits, measured_minutes, reason)
     return None
 
 
@@ -366,11 +424,11 @@ def minutes_for(credits: Decimal) -> int:
 
 
 def default_amount(terms: ActivityTerms, recorded_minutes: int) -> Decimal | None:
-    """What the claim form suggests: the recorded learning time in quarter credits, half up, never above the
-    maximum (requirements 2, 4). None without any recorded time."""
-    if not recorded_minutes:
-        return None
-    return min(minutes_to_credits(recorded_minutes), terms.max_credits)
+    """What the claim form suggests: the recorded learning time in whole quarter hours, rounded down so that
+    the suggestion never exceeds the time spent, and never above the maximum (requirement 4, decision 0020).
+    None with less than a quarter hour on record."""
+    amount = min(minutes_to_credits_down(recorded_minutes), terms.max_credits)
+    return amount or None
 
 
 def completion_time(evaluated_at: datetime, attempt_at: datetime | None) -> datetime:
@@ -408,11 +466,13 @@ def best_attempt(user: User, activity: Activity) -> Attempt | None:
 
 
 def recorded_minutes(user: User, activity: Activity) -> int:
-    """Learning time on record: attendance for a live class, completed lessons for a course."""
+    """Learning time on record: attendance for a live class; for a course, the time measured in its lessons
+    (video watched, time on readings; decision 0020), in whole minutes."""
     if not activity.course_id:
         return attended_minutes(user, activity)
-    done = LessonProgress.objects.filter(user=user, lesson__course_id=activity.course_id, completed_at__isnull=False)
-    return done.aggregate(total=Sum("lesson__minutes"))["total"] or 0
+    progress = LessonProgress.objects.filter(user=user, lesson__course_id=activity.course_id)
+    seconds = progress.aggregate(total=Sum("measured_seconds"))["total"] or 0
+    return int(seconds // 60)
 
 
 def _profession(user: User) -> str:
@@ -437,6 +497,7 @@ def learner_facts(
         membership=membership_for(user).status,
         profession=_profession(user),
         attended_minutes=attended_minutes(user, activity) if activity.format == LIVE else 0,
+        measured_minutes=recorded_minutes(user, activity) if activity.course_id else None,
         best_score=attempt.score if attempt else None,
         best_attempt_at=attempt.submitted_at if attempt else None,
         evaluated_at=evaluation.submitted_at if evaluation else None,
@@ -531,5 +592,7 @@ def claim_overview(*, user: User, activity: Activity, today: date | None = None)
         identity=LearnerIdentity.objects.filter(user=user).first(),
         claims=claims,
         questions=evaluation_questions(activity),
-        recorded_minutes=recorded_minutes(user, activity),
+        recorded_minutes=facts.measured_minutes
+        if facts.measured_minutes is not None
+        else recorded_minutes(user, activity),
     )

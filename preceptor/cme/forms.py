@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from preceptor.cme.credits import format_credits, validate_credit
-from preceptor.cme.eligibility import ActivityTerms, amount_refusal
+from preceptor.cme.eligibility import ActivityTerms, amount_refusal, measured_refusal
 from preceptor.cme.models import Activity, Board, EvaluationQuestion, LearnerIdentity
 from preceptor.cme.reports import KINDS
 
@@ -99,8 +99,22 @@ class CreditField(forms.DecimalField):
         self.validators.append(validate_credit)
 
 
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("How you spent more time than was measured"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed only to claim more than your measured time supports. It is kept with your claim and shown to "
+            "the accreditor."
+        ),
+    )
+
+
 class ClaimForm(forms.Form):
     credits = CreditField(label=_("Credits to claim"))
+    reason = _reason_field()
     confirm = forms.BooleanField(
         label=_("I claim only the credit commensurate with the extent of my participation in the activity."),
     )
@@ -108,10 +122,20 @@ class ClaimForm(forms.Form):
     def __init__(self, *args: Any, activity: Activity, recorded_minutes: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity = activity
-        self.fields["credits"].help_text = _(
-            "60 minutes = 1 credit, in quarter credits. Maximum %(max)s. Your recorded learning time is %(minutes)s "
-            "minutes."
-        ) % {"max": format_credits(activity.max_credits), "minutes": recorded_minutes}
+        # A course's learning time is measured in its lessons (decision 0020); a live class's is its attendance.
+        self.measured_minutes = recorded_minutes if activity.course_id else None
+        if self.measured_minutes is None:
+            del self.fields["reason"]
+            time = _("Your recorded attendance is %(minutes)s minutes.")
+        else:
+            time = _("Your measured learning time (video watched, time on readings) is %(minutes)s minutes.")
+        self.fields["credits"].help_text = " ".join(
+            [
+                _("60 minutes = 1 credit, in quarter credits. Maximum %(max)s.")
+                % {"max": format_credits(activity.max_credits)},
+                time % {"minutes": recorded_minutes},
+            ]
+        )
         self.fields["credits"].widget.attrs["max"] = str(activity.max_credits)
 
     def clean_credits(self) -> Decimal:
@@ -121,9 +145,20 @@ class ClaimForm(forms.Form):
             raise refusal.error()
         return credits
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        credits = cleaned.get("credits")
+        if credits is not None:
+            refusal = measured_refusal(credits, self.measured_minutes, cleaned.get("reason", ""))
+            if refusal is not None:
+                self.add_error("credits", refusal.error())
+        return cleaned
+
 
 class AmendForm(forms.Form):
     credits = CreditField(label=_("Correct the credits to"))
+    reason = _reason_field()
 
 
 class IdentityForm(forms.ModelForm):
@@ -158,6 +193,9 @@ class IdentityForm(forms.ModelForm):
             "birth_month": forms.NumberInput(attrs={"min": 1, "max": 12}),
             "birth_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
         }
+        # The field template marks every field that is not required as optional: the model's own label
+        # ("year of birth (optional)") would say it twice.
+        labels = {"birth_year": _("Year of birth")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from preceptor.catalog.models import Course
@@ -203,7 +204,13 @@ class Activity(models.Model):
 
     @property
     def learning_format(self) -> str:
+        """The format in the AMA designation statement's own English words (kept exact, decision 0030)."""
         return "live activity" if self.format == self.Format.LIVE else "enduring material"
+
+    @property
+    def format_label(self) -> str:
+        """The format as a label in the reader's language (pages, transcript); the statements keep English."""
+        return gettext("Live activity") if self.format == self.Format.LIVE else gettext("Enduring material")
 
     @property
     def objectives(self) -> list[str]:
@@ -472,6 +479,10 @@ class Claim(models.Model):
     credit_type = models.CharField(_("credit type"), max_length=14, choices=CreditType.choices)
     claimed_credits = _credit_field(_("credits claimed"))
     minutes = models.PositiveIntegerField(_("time spent (minutes)"))
+    # The learning time on record when the member claimed (or last corrected) the claim: measured in the course's
+    # lessons, or attended at a live class; and why they claimed more than it supports (decision 0020).
+    measured_minutes = models.PositiveIntegerField(_("learning time on record (minutes)"), null=True, blank=True)
+    time_reason = models.TextField(_("reason for claiming more than the time on record"), blank=True)
     completed_at = models.DateTimeField(_("completed"))
     learner_name = models.CharField(_("name on the certificate"), max_length=200)
     learner_profession = models.CharField(_("profession"), max_length=32, blank=True)

@@ -4,12 +4,21 @@ hooks in ``CmeConfig.ready`` (the pages below CME know nothing of it)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from preceptor.accounts.models import User
+from preceptor.catalog.hooks import STEP_CERTIFICATE, STEP_CLAIM, NextStep
 from preceptor.catalog.models import Course
 from preceptor.classes.models import LiveClass
 from preceptor.cme.models import Activity
-from preceptor.cme.selectors import is_accredited_content, published_activity, statements
+from preceptor.cme.selectors import (
+    claim_state,
+    is_accredited_content,
+    published_activity,
+    published_course_activities,
+    statements,
+)
 from preceptor.core.hooks import Panel
 
 
@@ -34,6 +43,27 @@ def class_accreditation_panel(live_class: LiveClass, user: User | AnonymousUser)
     return _accreditation(activity)
 
 
+def course_card_credits(courses: list[Course]) -> dict[int, Panel]:
+    """Registered on ``catalog.hooks.course_card_panels``: the credits each accredited course of a list offers."""
+    activities = published_course_activities(course_ids=[course.pk for course in courses])
+    return {course_id: Panel("cme/_card_credits.html", {"activity": a}) for course_id, a in activities.items()}
+
+
 def course_is_ad_free(course_id: int) -> bool:
     """Pages of accredited content carry no promotion (docs/requirements.md, CME requirement 32)."""
     return is_accredited_content(course_id)
+
+
+def course_claim_step(course: Course, user: User, lessons_done: bool) -> NextStep | None:
+    """Registered on ``catalog.hooks.course_next_step``: once the course's post-test is passed, the evaluation and
+    the claim; once credit is claimed, the certificate. Nothing for a course without a published accreditation."""
+    activity = published_activity(course_id=course.pk)
+    if activity is None:
+        return None
+    certificate_id, post_test_passed = claim_state(user=user, activity=activity, course_id=course.pk)
+    if certificate_id is not None:
+        url = reverse("cme:certificate_pdf", args=[certificate_id])
+        return NextStep(_("Download your certificate"), url, STEP_CERTIFICATE)
+    if post_test_passed:
+        return NextStep(_("Evaluate and claim your credit"), activity.get_absolute_url(), STEP_CLAIM)
+    return None

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from preceptor.cme.models import Activity, Claim, CreditType, LearnerIdentity, ParsRecord
 from preceptor.privacy.models import Disclosure
@@ -73,8 +74,9 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def reporting_datetime(moment: datetime) -> str:
-    """The completion as a Central-time wall clock, as PARS expects it (no zone: "assumed CST")."""
-    return moment.astimezone(REPORTING_ZONE).strftime("%Y-%m-%dT%H:%M:%S")
+    """The moment as a Central-time wall clock, as PARS expects it, with its offset (``-06:00`` or ``-05:00``):
+    the schema's ``date-time`` format is RFC 3339, which requires one; the calendar date stays Central's."""
+    return moment.astimezone(REPORTING_ZONE).replace(microsecond=0).isoformat()
 
 
 def learner_record(claim: Claim | _Row, identity: LearnerIdentity, activity: Activity) -> dict[str, Any]:
@@ -332,7 +334,7 @@ def _records_insert(rows: list[tuple]) -> None:
     record = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (claim_id, action, year, fingerprint, record, batch, exported_at) "  # noqa: S608
+            f"INSERT INTO {table} (claim_id, action, year, fingerprint, record, batch, exported_at) "  # noqa: S608 -- the table name is one of our constants, values are parameters
             f"VALUES (%s, %s, %s, %s, {record}, %s, %s)",
             rows,
         )
@@ -341,13 +343,15 @@ def _records_insert(rows: list[tuple]) -> None:
 def _disclose(summary: ExportSummary, now: datetime, batch: str) -> None:
     disclosures_record(
         users=sorted(summary.learners),
-        recipient="ACCME (PARS), reported by the accredited provider",
+        recipient=gettext_noop("ACCME (PARS), reported by the accredited provider"),
         recipient_role=Disclosure.Role.CONTROLLER,
-        data_categories="Name, date of birth, NPI or licence or board id, activity, completion date, credits",
+        data_categories=gettext_noop(
+            "Name, date of birth, NPI or licence or board id, activity, completion date, credits"
+        ),
         purpose=f"Reporting your {summary.year} CME completions to the ACCME and your boards",
-        legal_basis="Your explicit consent (GDPR art. 6(1)(a), 49(1)(a))",
-        transfer_country="United States",
-        safeguard="Explicit consent",
+        legal_basis=gettext_noop("Your explicit consent (GDPR art. 6(1)(a), 49(1)(a))"),
+        transfer_country=gettext_noop("United States"),
+        safeguard=gettext_noop("Explicit consent"),
         channel=f"PARS learner file {batch}",
         occurred_at=now,
     )

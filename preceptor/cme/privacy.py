@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from preceptor.cme.models import (
     Claim,
     EvaluationResponse,
@@ -11,80 +13,144 @@ from preceptor.cme.models import (
     ParsRecord,
     RequirementStatus,
 )
-from preceptor.core.personal_data import PersonalData, row
+from preceptor.core.personal_data import (
+    Audience,
+    DataCategory,
+    Export,
+    LegalBasis,
+    LegalHold,
+    Period,
+    PersonalData,
+    Purpose,
+    Source,
+    UntilErasure,
+    row,
+)
 
-CME_RETENTION = "6 years after completion (CME records), then deleted."
-CME_BASIS = "Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))"
+CME_PERIOD = Period(amount=6, unit="years")  # cme.services.CME_RETENTION
+CME_RULES = gettext_noop("the accreditors' record-keeping rules (ACCME, EACCME®)")
+CME_BASES = (LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION)
+CME_PURGE = "cme.services.cme_records_purge"
+
+
+def cme_hold(anchor: str, event: str, *, note: str = "") -> LegalHold:
+    """CME records: kept 6 years after ``event`` as the accreditors require, then deleted by the CME purge."""
+    return LegalHold(period=CME_PERIOD, anchor=anchor, event=event, law=CME_RULES, purge=CME_PURGE, note=note)
+
+
 ERASED = "Erased member"
 
 PERSONAL_DATA = [
     PersonalData(
         model=Claim,
+        name=gettext_noop("Credit claims"),
         fields=(
             "activity",
             "credit_type",
             "claimed_credits",
             "minutes",
+            "measured_minutes",
+            "time_reason",
             "completed_at",
             "learner_name",
             "learner_profession",
             "quiz_score",
             "revoked_at",
         ),
-        purpose="Your credit claims and the certificates they issue; anyone with a certificate's address can "
-        "verify it.",
-        legal_basis=CME_BASIS,
-        retention=CME_RETENTION,
-        erasure="pseudonymise",
-        recipients=(
-            "Joint provider (AMA PRA credit)",
-            "EACCME® (European credit)",
-            "Whoever you give a certificate's address",
+        purpose=gettext_noop(
+            "Your credit claims and the certificates they issue; anyone with a certificate's address can verify it."
         ),
+        purposes=(Purpose.CME_CREDIT,),
+        bases=CME_BASES,
+        categories=(DataCategory.CREDIT, DataCategory.IDENTITY, DataCategory.PROFESSIONAL),
+        sources=(Source.MEMBER, Source.OBSERVED),
+        rules=(cme_hold("completed_at", gettext_noop("completion")),),
+        erasure="pseudonymise",
+        processors=("joint_provider", "eaccme"),
+        audiences=(Audience.PUBLIC,),
     ),
     PersonalData(
         model=EvaluationResponse,
+        name=gettext_noop("Evaluation responses"),
         fields=("activity", "answers", "submitted_at"),
-        purpose="The post-activity evaluation the accreditors require before credit.",
-        legal_basis=CME_BASIS,
-        retention=CME_RETENTION,
+        purpose=gettext_noop("The post-activity evaluation the accreditors require before credit."),
+        purposes=(Purpose.CME_CREDIT,),
+        bases=CME_BASES,
+        categories=(DataCategory.ASSESSMENT,),
+        sources=(Source.MEMBER,),
+        rules=(
+            cme_hold(
+                "submitted_at",
+                gettext_noop("submission"),
+                note=gettext_noop("longer while a kept credit claim rests on it"),
+            ),
+        ),
         erasure="keep",
-        recipients=("Joint provider (AMA PRA credit)",),
+        export=Export.SUMMARY,
+        processors=("joint_provider",),
     ),
     PersonalData(
         model=LearnerIdentity,
+        name=gettext_noop("Learner identities (PARS)"),
         fields=LearnerIdentity.PARS_FIELDS,
-        purpose="The name on your certificates and, with your consent, what PARS needs to identify you.",
-        legal_basis="Contract; consent for PARS reporting (GDPR art. 6(1)(b), (a))",
-        retention="Life of the account.",
+        purpose=gettext_noop("The name on your certificates and, with your consent, what PARS needs to identify you."),
+        purposes=(Purpose.CME_CREDIT,),
+        bases=(LegalBasis.CONTRACT, LegalBasis.CONSENT),
+        basis_note=gettext_noop("consent for PARS reporting"),
+        categories=(DataCategory.IDENTITY, DataCategory.PROFESSIONAL),
+        sources=(Source.MEMBER,),
+        rules=(UntilErasure(),),
         erasure="delete",
-        recipients=("ACCME (PARS), only with your consent",),
+        processors=("accme_pars",),
     ),
     PersonalData(
         model=RequirementStatus,
+        name=gettext_noop("Requirements for credit"),
         fields=("activity", "credit_type", "requirement", "satisfied", "reason", "checked_at"),
-        purpose="Which requirements for credit you have met.",
-        legal_basis=CME_BASIS,
-        retention=CME_RETENTION,
+        purpose=gettext_noop("Which requirements for credit you have met."),
+        purposes=(Purpose.CME_CREDIT,),
+        bases=CME_BASES,
+        categories=(DataCategory.CREDIT,),
+        sources=(Source.OBSERVED,),
+        rules=(cme_hold("checked_at", gettext_noop("the check")),),
         erasure="keep",
     ),
     PersonalData(
         model=ParsRecord,
+        name=gettext_noop("PARS records"),
         fields=("action", "year", "record", "exported_at"),
-        purpose="What was reported about you to PARS, so that it can be corrected or deleted there.",
-        legal_basis="Consent (GDPR art. 6(1)(a)); the accreditors' rules",
-        retention=CME_RETENTION,
+        purpose=gettext_noop("What was reported about you to PARS, so that it can be corrected or deleted there."),
+        purposes=(Purpose.CME_CREDIT,),
+        bases=(LegalBasis.CONSENT,),
+        basis_note=gettext_noop("the accreditors' rules"),
+        categories=(DataCategory.CREDIT, DataCategory.PROFESSIONAL),
+        sources=(Source.OBSERVED,),
+        rules=(cme_hold("claim__completed_at", gettext_noop("completion of the claim reported")),),
         erasure="pseudonymise",
-        recipients=("ACCME (PARS)",),
+        processors=("accme_pars",),
     ),
     PersonalData(
         model=FacultyDisclosure,
+        name=gettext_noop("Faculty disclosures"),
         fields=("full_name", "role", "status", "relationships", "mitigation", "disclosed_on"),
-        purpose="Faculty disclosures of financial relationships, shown to learners as the ACCME requires.",
-        legal_basis="Legal obligation under the accreditation standards (GDPR art. 6(1)(c))",
-        retention="6 years after the activity ends.",
+        purpose=gettext_noop(
+            "Faculty disclosures of financial relationships, shown to learners as the ACCME requires."
+        ),
+        purposes=(Purpose.CME_CREDIT, Purpose.TEACHING),
+        bases=(LegalBasis.LEGAL_OBLIGATION,),
+        basis_note=gettext_noop("the accreditation standards"),
+        categories=(DataCategory.IDENTITY, DataCategory.PROFESSIONAL),
+        sources=(Source.MEMBER, Source.STAFF),
+        rules=(
+            LegalHold(
+                period=CME_PERIOD,
+                anchor="activity__expiration_date",
+                event=gettext_noop("the activity ends"),
+                law=CME_RULES,
+            ),
+        ),
         erasure="keep",
-        recipients=("Everyone who views the activity",),
+        audiences=(Audience.PUBLIC,),
     ),
 ]
 
@@ -98,7 +164,7 @@ def export_user(user: Any) -> dict[str, Any]:
             for c in Claim.objects.filter(user=user).select_related("activity__course")
         ],
         "evaluations": [
-            {**row(e, ("answers", "submitted_at")), "activity": e.activity.title}
+            {"activity": e.activity.title, "submitted_at": e.submitted_at.isoformat(), "answers": _evaluation_text(e)}
             for e in EvaluationResponse.objects.filter(user=user).select_related("activity__course")
         ],
         "requirements": [row(r, PERSONAL_DATA[3].fields) for r in RequirementStatus.objects.filter(user=user)],
@@ -107,6 +173,19 @@ def export_user(user: Any) -> dict[str, Any]:
         ],
         "faculty_disclosures": [row(d, PERSONAL_DATA[5].fields) for d in FacultyDisclosure.objects.filter(user=user)],
     }
+
+
+def _evaluation_text(response: EvaluationResponse) -> list[dict[str, str]]:
+    """The evaluation as the member gave it: each question's text with the answer (and comment) as text."""
+    answers = []
+    for answer in response.answers.values():
+        if not isinstance(answer, dict):
+            continue
+        item = {"question": str(answer.get("question", "")), "answer": str(answer.get("value", ""))}
+        if answer.get("comment"):
+            item["comment"] = str(answer["comment"])
+        answers.append(item)
+    return answers
 
 
 def erase_user(user: Any) -> list[str]:
@@ -130,8 +209,11 @@ def erase_user(user: Any) -> list[str]:
     kept = []
     if count:
         kept.append(
-            f"CME credit records ({count}): kept 6 years as the accreditors require; certificates now read "
-            f"“{ERASED}” and stay verifiable."
+            gettext(
+                "CME credit records (%(count)d): kept 6 years as the accreditors require; certificates now read "
+                "“%(erased)s” and stay verifiable."
+            )
+            % {"count": count, "erased": ERASED}
         )
     return kept
 

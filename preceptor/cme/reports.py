@@ -12,13 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from preceptor.cme.models import Activity, Claim, CreditType, EvaluationResponse, OutcomeMeasure
 from preceptor.core.csv import SafeDictWriter
 from preceptor.privacy.models import Disclosure
 from preceptor.privacy.services import disclosures_record
 
-EACCME_RECIPIENT = "EACCME® (European Union of Medical Specialists)"
+EACCME_RECIPIENT = gettext_noop("EACCME® (European Union of Medical Specialists)")
 
 KINDS = {
     "joint_provider": "Joint-provider report (AMA PRA credit and participation)",
@@ -65,6 +66,9 @@ def learner_rows(kind: str, start: date, end: date) -> list[dict[str, Any]]:
             "completed_at": timezone.localtime(c.completed_at).isoformat(timespec="seconds"),
             "credit_type": c.credit_type,
             "credits": f"{c.claimed_credits:.2f}",
+            # The learning time on record at the claim, and the learner's reason for claiming more (decision 0020).
+            "time_on_record_minutes": "" if c.measured_minutes is None else c.measured_minutes,
+            "reason_above_time_on_record": c.time_reason,
         }
         if kind == "eaccme":
             row["eaccme_event_code"] = c.activity.eaccme_event_code
@@ -147,9 +151,9 @@ def disclose_report(kind: str, start: date, end: date, *, now: datetime | None =
         recipient = EACCME_RECIPIENT if kind == "eaccme" else f"{c.activity.accredited_provider.name} (joint provider)"
         members.setdefault(recipient, set()).add(c.user_id)
     if kind == "eaccme":
-        data = "Name, profession, activity, completion date, European CME credits"
+        data = gettext_noop("Name, profession, activity, completion date, European CME credits")
     else:
-        data = "Name, e-mail, profession, activity, completion date, quiz score, evaluation, credits"
+        data = gettext_noop("Name, e-mail, profession, activity, completion date, quiz score, evaluation, credits")
     with transaction.atomic():
         return sum(
             disclosures_record(
@@ -157,10 +161,12 @@ def disclose_report(kind: str, start: date, end: date, *, now: datetime | None =
                 recipient=recipient,
                 recipient_role=Disclosure.Role.CONTROLLER,
                 data_categories=data,
-                purpose="Awarding and recording your CME credit (accreditation requirements)",
-                legal_basis="Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))",
-                transfer_country="United States" if kind == "joint_provider" else "Belgium",
-                safeguard="Necessary for the contract (art. 49(1)(b))" if kind == "joint_provider" else "",
+                purpose=gettext_noop("Awarding and recording your CME credit (accreditation requirements)"),
+                legal_basis=gettext_noop("Contract; the accreditors' record-keeping rules (GDPR art. 6(1)(b), (c))"),
+                transfer_country=gettext_noop("United States") if kind == "joint_provider" else gettext_noop("Belgium"),
+                safeguard=gettext_noop("Necessary for the contract (art. 49(1)(b))")
+                if kind == "joint_provider"
+                else "",
                 channel=f"{kind.replace('_', '-')} report {start:%Y-%m-%d}–{end:%Y-%m-%d}"[:60],
                 occurred_at=now,
             )

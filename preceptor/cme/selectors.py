@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from preceptor.accounts.models import User
@@ -20,6 +20,7 @@ from preceptor.cme.credits import (
 )
 from preceptor.cme.models import Activity, Claim, CreditType, FacultyDisclosure
 from preceptor.core.http import absolute_url
+from preceptor.quizzes.models import Attempt, Quiz
 
 
 def statements(activity: Activity) -> dict[str, object]:
@@ -77,6 +78,12 @@ def is_accredited_content(course_id: int) -> bool:
     return bool(activity and activity.accredited)
 
 
+def published_course_activities(*, course_ids: list[int]) -> dict[int, Activity]:
+    """The published accreditations of several courses at once (the course cards of a list), by course id."""
+    activities = Activity.objects.filter(course_id__in=course_ids, is_published=True).order_by("pk")
+    return {activity.course_id: activity for activity in activities if activity.course_id is not None}
+
+
 def transcript_claims(user: User, *, start: date | None = None, end: date | None = None) -> QuerySet[Claim]:
     claims = Claim.objects.filter(user=user).select_related("activity__course", "activity__accredited_provider")
     if start:
@@ -119,7 +126,7 @@ def transcript_rows(claims: list[Claim]) -> list[dict[str, Any]]:
         {
             "completed": f"{timezone.localtime(c.completed_at):%Y-%m-%d}",
             "title": c.activity.title,
-            "format": c.activity.learning_format,
+            "format": c.activity.format_label,
             "credit_type": c.credit_type,
             "credit_label": str(c.get_credit_type_display()),
             "credits": f"{c.claimed_credits:.2f}",
@@ -130,3 +137,91 @@ def transcript_rows(claims: list[Claim]) -> list[dict[str, Any]]:
         }
         for c in claims
     ]
+
+
+def passed_post_test(*, user: User, course_id: int) -> bool:
+    """Whether the member has passed the course's post-test (the claim page checks the activity's own pass mark)."""
+    return Attempt.objects.filter(
+        user=user, quiz__course_id=course_id, quiz__kind=Quiz.Kind.POST_TEST, passed=True
+    ).exists()
+
+
+def claim_state(*, user: User, activity: Activity, course_id: int) -> tuple[Any, bool]:
+    """In one query: the certificate of the member's active claim for the activity (or None), and whether they
+    passed the post-test of the course (the activity's)."""
+    claimed = Claim.objects.active().filter(user=user, activity=OuterRef("pk")).order_by("credit_type")
+    passed = Attempt.objects.filter(user=user, quiz__course_id=course_id, quiz__kind=Quiz.Kind.POST_TEST, passed=True)
+    row = (
+        Activity.objects.filter(pk=activity.pk)
+        .annotate(claimed_certificate=Subquery(claimed.values("certificate_id")[:1]), post_test_passed=Exists(passed))
+        .values_list("claimed_certificate", "post_test_passed")
+        .first()
+    )
+    return row if row is not None else (None, False)
+
+
+@dataclass(frozen=True)
+class LearningCredit:
+    """The CME part of a member's "My learning" page."""
+
+    year: int
+    credits_this_year: list[tuple[str, Decimal]]  # (credit type label, credits claimed this calendar year)
+    certificates: list[Claim]  # the most recent valid certificates
+    ready_to_claim: list[Activity]  # post-test passed, no credit claimed yet
+
+
+def learning_credit(*, user: User, certificates: int = 5) -> LearningCredit:
+    """Credits this year, recent certificates and the accredited courses ready to claim. Three queries."""
+    year = timezone.localdate().year
+    labels = dict(CreditType.choices)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for kind, amount in (
+        Claim.objects.active().filter(user=user, completed_at__year=year).values_list("credit_type", "claimed_credits")
+    ):
+        sums[kind] += amount
+    recent = list(
+        Claim.objects.active().filter(user=user).select_related("activity__course").order_by("-completed_at")
+    )[:certificates]
+    passed_courses = Attempt.objects.filter(user=user, quiz__kind=Quiz.Kind.POST_TEST, passed=True).values(
+        "quiz__course_id"
+    )
+    ready = list(
+        Activity.objects.filter(is_published=True, course_id__in=passed_courses)
+        .exclude(pk__in=Claim.objects.active().filter(user=user).values("activity_id"))
+        .select_related("course")
+        .order_by("course__title")
+    )
+    return LearningCredit(
+        year=year,
+        credits_this_year=[(str(labels[kind]), sums[kind]) for kind in CreditType.values if kind in sums],
+        certificates=recent,
+        ready_to_claim=ready,
+    )
+
+
+@dataclass(frozen=True)
+class CreditOverview:
+    """What the public CME page states, read from the published accreditations rather than written by hand."""
+
+    joint_providers: list[str]  # accredited providers of jointly provided activities
+    direct_providers: list[str]  # accredited providers of directly provided activities
+    ama_activities: int
+    ecmec_activities: int
+    pass_thresholds: list[int]  # the distinct minimum passing scores of enduring material, lowest first
+    non_accredited_providers: list[str]
+
+
+def credit_overview() -> CreditOverview:
+    """The credit types on offer, who designates them and the pass marks, over every published activity."""
+    activities = list(Activity.objects.filter(is_published=True).select_related("accredited_provider"))
+    joint = Activity.Providership.JOINT
+    return CreditOverview(
+        joint_providers=sorted({a.accredited_provider.name for a in activities if a.providership == joint}),
+        direct_providers=sorted({a.accredited_provider.name for a in activities if a.providership != joint}),
+        ama_activities=sum(1 for a in activities if a.offers_ama),
+        ecmec_activities=sum(1 for a in activities if a.offers_ecmec),
+        pass_thresholds=sorted({a.pass_threshold for a in activities if a.format == Activity.Format.ENDURING}),
+        non_accredited_providers=sorted(
+            {a.non_accredited_provider for a in activities if a.providership == joint and a.non_accredited_provider}
+        ),
+    )

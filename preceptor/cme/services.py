@@ -29,6 +29,7 @@ from preceptor.cme.eligibility import (
     default_evaluation_questions,
     learner_facts,
     minutes_for,
+    recorded_minutes,
 )
 from preceptor.cme.models import (
     Activity,
@@ -136,6 +137,8 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
         "credit_type": claim.credit_type,
         "credits": f"{claim.claimed_credits:.2f}",
         "minutes": claim.minutes,
+        "measured_minutes": claim.measured_minutes,
+        "time_reason": claim.time_reason,
         "certificate": str(claim.certificate_id),
     }
 
@@ -176,17 +179,22 @@ def claim_submit(
     credits: Decimal,
     identity: LearnerIdentity | None = None,
     pars_consent: bool | None = None,
+    reason: str = "",
     now: datetime | None = None,
 ) -> ClaimAttempt:
     """Claim ``credits`` for every credit type the member can claim, in one transaction: save the name and
     PARS details given with the claim (``identity``, ``pars_consent``), record every requirement's status
     (requirement 20), and when all hold, create the claims, issue their certificates and audit them. A refused
     claim keeps the recorded statuses and creates nothing. An amount that cannot be claimed raises
-    ``ValidationError`` and anything that fails raises: then nothing is written."""
+    ``ValidationError`` and anything that fails raises: then nothing is written. An amount above what the
+    measured learning time supports needs ``reason``, which the claims keep with that time (decision 0020)."""
     now = now or timezone.now()
     terms = ActivityTerms.of(activity)
     facts = learner_facts(user=user, activity=activity)
-    refusal = amount_refusal(terms, credits, attended_minutes=facts.attended_minutes)
+    reason = reason.strip()[:2000]
+    refusal = amount_refusal(
+        terms, credits, attended_minutes=facts.attended_minutes, measured_minutes=facts.measured_minutes, reason=reason
+    )
     if refusal is not None:
         raise refusal.error()
     if identity is not None:
@@ -207,6 +215,8 @@ def claim_submit(
             credit_type=credit_type,
             claimed_credits=amount,
             minutes=minutes_for(amount),
+            measured_minutes=facts.attended_minutes if terms.is_live else facts.measured_minutes,
+            time_reason=reason,
             completed_at=completed_at,
             learner_name=name.full_name if name else user.full_name,
             learner_profession=facts.profession,
@@ -218,32 +228,40 @@ def claim_submit(
     return ClaimAttempt(decision=decision, claims=claims)
 
 
-def credit_claim(*, user: User, activity: Activity, credits: Decimal, now: datetime | None = None) -> list[Claim]:
+def credit_claim(
+    *, user: User, activity: Activity, credits: Decimal, reason: str = "", now: datetime | None = None
+) -> list[Claim]:
     """``claim_submit`` for callers that want the claims or an exception: raises ``ClaimRefused`` (after the
     requirement statuses were committed) when a requirement does not hold. Not a transaction of its own: it
     would roll the recorded statuses back with the refusal; ``claim_submit`` is the transaction."""
-    attempt = claim_submit(user=user, activity=activity, credits=credits, now=now)
+    attempt = claim_submit(user=user, activity=activity, credits=credits, reason=reason, now=now)
     if attempt.refused:
         raise ClaimRefused(attempt.messages)
     return attempt.claims
 
 
 @transaction.atomic
-def claim_amend(*, claim: Claim, credits: Decimal, actor: User, now: datetime | None = None) -> Claim:
-    """Correct the credits of a claim; the certificate keeps its id. PARS gets delete-then-add at next export."""
+def claim_amend(*, claim: Claim, credits: Decimal, actor: User, reason: str = "", now: datetime | None = None) -> Claim:
+    """Correct the credits of a claim; the certificate keeps its id. PARS gets delete-then-add at next export.
+    The learning time on record is taken again; more than it supports needs ``reason`` (decision 0020)."""
     if claim.is_revoked:
         raise ClaimRefused([_("A revoked claim cannot be changed.")])
     activity = claim.activity
     terms = ActivityTerms.of(activity)
     attended = attended_minutes(claim.user, activity) if terms.is_live else 0
-    refusal = amount_refusal(terms, credits, attended_minutes=attended)
+    measured = recorded_minutes(claim.user, activity) if activity.course_id else None
+    # A reason given before still explains a lower amount; a higher one needs its own.
+    reason = reason.strip()[:2000] or (claim.time_reason if credits <= claim.claimed_credits else "")
+    refusal = amount_refusal(terms, credits, attended_minutes=attended, measured_minutes=measured, reason=reason)
     if refusal is not None:
         raise refusal.error()
     before = _snapshot(claim)
     claim.claimed_credits = amount_for(terms, claim.credit_type, credits)
     claim.minutes = minutes_for(claim.claimed_credits)
+    claim.measured_minutes = attended if terms.is_live else measured
+    claim.time_reason = reason
     claim.amended_at = now or timezone.now()
-    claim.save(update_fields=["claimed_credits", "minutes", "amended_at"])
+    claim.save(update_fields=["claimed_credits", "minutes", "measured_minutes", "time_reason", "amended_at"])
     audit_event_record(
         action="cme.claim_amended",
         actor=actor,

@@ -6,6 +6,7 @@ app_name = "cme"
 
 urlpatterns = [
     path("cme/", views.transcript_view, name="transcript"),
+    path("cme-credit/", views.about_view, name="about"),
     path("cme/identity/", views.identity_view, name="identity"),
     path("cme/activities/<id:pk>/", views.claim_view, name="claim"),
     path("cme/claims/<uuid:certificate_id>/amend/", views.amend_view, name="amend"),

@@ -16,10 +16,17 @@ from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
 from preceptor.cme import reports
 from preceptor.cme.certificates import CertificateError, certificate_pdf, transcript_pdf
+from preceptor.cme.credits import ECMEC_CONVERSION_NOTE
 from preceptor.cme.eligibility import claim_overview
 from preceptor.cme.forms import AmendForm, ClaimForm, EvaluationForm, IdentityForm, RangeForm, ReportForm, RevokeForm
 from preceptor.cme.models import Activity, Claim, LearnerIdentity
-from preceptor.cme.selectors import statements, transcript_claims, transcript_rows, transcript_totals
+from preceptor.cme.selectors import (
+    credit_overview,
+    statements,
+    transcript_claims,
+    transcript_rows,
+    transcript_totals,
+)
 from preceptor.cme.services import (
     ClaimRefused,
     claim_amend,
@@ -29,7 +36,7 @@ from preceptor.cme.services import (
     learner_identity_save,
 )
 from preceptor.core.csv import csv_response
-from preceptor.core.http import AuthenticatedHttpRequest, permission_required, staff_may
+from preceptor.core.http import AuthenticatedHttpRequest, pdf_download, permission_required, staff_may
 from preceptor.core.ratelimit import Rate, rate_limited
 from preceptor.core.services import audit_event_record
 
@@ -88,6 +95,7 @@ def claim_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         credits=claim_form.cleaned_data["credits"],
                         identity=identity_form.save(commit=False),
                         pars_consent=identity_form.cleaned_data["pars_consent"],
+                        reason=claim_form.cleaned_data.get("reason", ""),
                     )
                 except ValidationError as error:
                     claim_form.add_error("credits", error)
@@ -143,7 +151,9 @@ def amend_view(request: AuthenticatedHttpRequest, certificate_id: UUID) -> HttpR
     form = AmendForm(request.POST, prefix="amend")
     if form.is_valid():
         try:
-            claim_amend(claim=claim, credits=form.cleaned_data["credits"], actor=user)
+            claim_amend(
+                claim=claim, credits=form.cleaned_data["credits"], actor=user, reason=form.cleaned_data["reason"]
+            )
         except (ClaimRefused, ValidationError) as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -173,18 +183,21 @@ def certificate_download(request: AuthenticatedHttpRequest, certificate_id: UUID
     refused = rate_limited(request, action="cme.certificate_pdf", rate=CERTIFICATE_PDF_RATE)
     if refused:
         return refused
-    response = HttpResponse(certificate_pdf(claim), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{claim.certificate_id}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_download(certificate_pdf(claim), f"certificate-{claim.certificate_id}.pdf")
 
 
 @require_GET
 def verify_view(request: HttpRequest, certificate_id: UUID) -> HttpResponse:
     """Public: name, activity, date and credits of a certificate, or that it was revoked (requirement 17)."""
-    claim = get_object_or_404(
-        Claim.objects.select_related("activity__course", "activity__accredited_provider"), certificate_id=certificate_id
+    claim = (
+        Claim.objects.select_related("activity__course", "activity__accredited_provider")
+        .filter(certificate_id=certificate_id)
+        .first()
     )
+    if claim is None:  # the site's 404 page, saying what was not found
+        response = render(request, "404.html", {"message": _("No certificate with this id")}, status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
     response = render(
         request,
         "cme/verify.html",
@@ -192,6 +205,17 @@ def verify_view(request: HttpRequest, certificate_id: UUID) -> HttpResponse:
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_GET
+def about_view(request: HttpRequest) -> HttpResponse:
+    """Public: the credit types on offer, how credit is earned, claimed and verified (the "CME credit" menu item for
+    visitors). The providers, credit types and pass marks come from the published accreditations."""
+    return render(
+        request,
+        "cme/about.html",
+        {"overview": credit_overview(), "conversion_note": ECMEC_CONVERSION_NOTE},
+    )
 
 
 @login_required
@@ -225,9 +249,7 @@ def transcript_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             totals=[(str(year), label, amount) for year, label, amount in totals.by_year],
             period=period,
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'attachment; filename="cme-transcript.pdf"'
-        return response
+        return pdf_download(pdf, "cme-transcript.pdf")
     return render(
         request,
         "cme/transcript.html",

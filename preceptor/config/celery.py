@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import preceptor.core.worker  # noqa: F401 -- connects its worker_ready handler
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "preceptor.config.settings")
 
 app = Celery("preceptor")

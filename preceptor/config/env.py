@@ -94,3 +94,54 @@ def email_settings(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(
         f"EMAIL_URL scheme {scheme!r} is not supported (console, locmem, dummy, file, smtp, smtp+tls, smtp+ssl)"
     )
+
+
+def _pair(prefix: str) -> tuple[str, str]:
+    """``<prefix>_CLIENT_ID`` and ``<prefix>_CLIENT_SECRET``: both or neither."""
+    client_id, secret = env_str(f"{prefix}_CLIENT_ID"), env_str(f"{prefix}_CLIENT_SECRET")
+    if bool(client_id) != bool(secret):
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET go together: set both or neither.")
+    return client_id, secret
+
+
+def social_providers() -> dict[str, dict[str, object]]:
+    """allauth's ``SOCIALACCOUNT_PROVIDERS`` from the environment: each provider only when its client id and secret
+    are set (``FACEBOOK_*``, ``GOOGLE_*``; ``OIDC_*`` with ``OIDC_SERVER_URL`` for an institution's OpenID Connect
+    server). Each asks for as little as it can: the name, the e-mail address and, from Facebook, the picture."""
+    providers: dict[str, dict[str, object]] = {}
+    client_id, secret = _pair("FACEBOOK")
+    if client_id:
+        providers["facebook"] = {
+            "METHOD": "oauth2",  # a redirect, not Facebook's JavaScript SDK: no third-party script on our pages
+            "SCOPE": ["email", "public_profile"],
+            "FIELDS": ["id", "email", "name", "first_name", "last_name", "picture.type(large)"],
+            "APP": {"client_id": client_id, "secret": secret},
+        }
+    client_id, secret = _pair("GOOGLE")
+    if client_id:
+        providers["google"] = {
+            "SCOPE": ["openid", "profile", "email"],
+            "AUTH_PARAMS": {"access_type": "online"},
+            "OAUTH_PKCE_ENABLED": True,
+            "APP": {"client_id": client_id, "secret": secret},
+        }
+    client_id, secret = _pair("OIDC")
+    server_url = env_str("OIDC_SERVER_URL")
+    if bool(client_id) != bool(server_url):
+        raise ImproperlyConfigured("OIDC_SERVER_URL goes with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all or none.")
+    if client_id:
+        if urlsplit(server_url).scheme != "https" and not env_bool("DEBUG", True):
+            raise ImproperlyConfigured(f"OIDC_SERVER_URL must be an https address; got {server_url!r}")
+        providers["openid_connect"] = {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "institution",
+                    "name": env_str("OIDC_NAME", "Institution"),
+                    "client_id": client_id,
+                    "secret": secret,
+                    "settings": {"server_url": server_url, "oauth_pkce_enabled": True},
+                }
+            ],
+        }
+    return providers

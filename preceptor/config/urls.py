@@ -15,9 +15,14 @@ urlpatterns = [
     path("", include("preceptor.analytics.urls")),
     path("", include("preceptor.cme.urls")),
     path("", include("preceptor.classes.urls")),
+    path("", include("preceptor.magazine.urls")),
+    path("", include("preceptor.support.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own: its login goes through the site's throttled, two-factor sign-in (accounts).
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage answers 503 with Retry-After; every other error the site's 500 page (core.errors).
+handler500 = "preceptor.core.errors.server_error"

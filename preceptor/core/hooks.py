@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from preceptor.core.models import DomainEvent
 
 P = ParamSpec("P")
@@ -70,3 +72,13 @@ def panels(found: list[Panel | None]) -> list[Panel]:
 domain_event_recorded: Hook[[DomainEvent], None] = Hook("core.domain_event_recorded")
 """Called once per new domain event (trial started, purchase completed), inside the recording transaction:
 consumers (ad conversions, statistics goals) queue their own work with ``transaction.on_commit``."""
+
+email_refused: Hook[[str], bool] = Hook("core.email_refused")
+"""Asked by ``core.tasks.email_send``, when the message is sent, for each recipient of mail sent unasked (it
+carries ``List-Unsubscribe``): any True answer drops that recipient. The mail app answers from its
+suppression list (decision 0029). Mail someone asked for is never asked about."""
+
+database_restored: Hook[[datetime], int] = Hook("core.database_restored")
+"""Called by ``manage.py restore`` once the database is the backup's (and migrated), with a time a day before the
+backup was taken: an app re-applies what happened since that must not be undone (idempotently: some of it is in the
+backup), and answers how many records it changed. The privacy app erases again the members erased since (0034)."""

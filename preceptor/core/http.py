@@ -7,12 +7,14 @@ import re
 from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -121,6 +123,71 @@ def ranged_file_response(
     disposition = content_disposition_header(attachment, filename) if filename else None
     if disposition:  # never None for a non-empty file name
         response["Content-Disposition"] = disposition
+    return response
+
+
+def media_response(
+    request: HttpRequest,
+    file: FieldFile | str,
+    *,
+    content_type: str | None = None,
+    filename: str = "",
+    attachment: bool = False,
+    cache_control: str = "private, max-age=3600",
+    same_origin: bool = False,
+) -> HttpResponseBase:
+    """The one way an uploaded file reaches a browser, once the view has checked that this request may have it
+    (``MEDIA_DELIVERY``, decision 0038): streamed here with range support; handed to nginx with
+    ``X-Accel-Redirect`` (nginx serves the ranges); or a redirect to a link to the bucket signed for
+    ``MEDIA_LINK_SECONDS``, which answers ranges itself. No Python worker is tied up by a long video but in the
+    first way, the default of a one-machine install.
+
+    ``file`` is a file field's value or a name in the default storage; a name that is not there raises
+    ``FileNotFoundError`` (or ``ValueError`` for one the storage refuses). ``same_origin``: a file the page must
+    load from its own origin (captions: a ``<track>`` from elsewhere needs CORS) is never sent to the bucket."""
+    storage, name = (default_storage, file) if isinstance(file, str) else (file.storage, str(file.name))
+    content_type = content_type or mimetypes.guess_type(filename or name)[0] or "application/octet-stream"
+    disposition = content_disposition_header(attachment, filename) if filename else None
+    delivery = settings.MEDIA_DELIVERY
+    if delivery == "signed-url" and not same_origin:
+        parameters = {"ResponseContentType": content_type, "ResponseCacheControl": cache_control}
+        if disposition:
+            parameters["ResponseContentDisposition"] = disposition
+        if not storage.exists(name):
+            raise FileNotFoundError(name)
+        # With signed-url delivery the storage is core.storage.ObjectStorage (settings enforce it); not imported
+        # here, so that an install on local disk never loads boto3.
+        signer: Any = storage
+        link = signer.signed_url(name, parameters=parameters, expire=settings.MEDIA_LINK_SECONDS)
+        redirect = HttpResponseRedirect(link)
+        redirect["Cache-Control"] = "private, no-store"  # the link expires; the redirect is asked for each time
+        return redirect
+    if delivery == "x-accel":
+        if not storage.exists(name):
+            raise FileNotFoundError(name)
+        handed = HttpResponse(content_type=content_type)
+        handed["X-Accel-Redirect"] = settings.MEDIA_ACCEL_PREFIX + quote(name)
+        handed["Cache-Control"] = cache_control
+        if disposition:
+            handed["Content-Disposition"] = disposition
+        return handed
+    handle = storage.open(name, "rb")
+    return ranged_file_response(
+        request,
+        handle,
+        size=handle.size,
+        content_type=content_type,
+        filename=filename,
+        attachment=attachment,
+        cache_control=cache_control,
+    )
+
+
+def pdf_download(content: bytes, filename: str) -> HttpResponse:
+    """A PDF made for one member (certificate, transcript, invoice): downloaded, never kept by a shared cache."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -16,6 +16,8 @@ def content_security_policy(*extras: dict[str, list[str]] | None) -> str:
     for extra in extras:
         for directive, sources in (extra or {}).items():
             merged = policy.setdefault(directive, [])
+            if sources and merged == ["'none'"]:
+                merged.clear()  # 'none' beside a source is ignored, and browsers warn about it in the console
             merged.extend(s for s in sources if s not in merged)
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
 
@@ -39,13 +41,21 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.default_policy = content_security_policy()
+        self._settings_policy: object = None
+        self._default_policy = ""
+
+    def default_policy(self) -> str:
+        """The settings' policy as a header value, made again only when the setting is replaced (tests do)."""
+        if settings.CONTENT_SECURITY_POLICY is not self._settings_policy:
+            self._settings_policy = settings.CONTENT_SECURITY_POLICY
+            self._default_policy = content_security_policy()
+        return self._default_policy
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         extras = [getattr(request, "csp_extra", None), getattr(response, "csp_extra", None)]
         if "Content-Security-Policy" not in response:
-            policy = content_security_policy(*extras) if any(extras) else self.default_policy
+            policy = content_security_policy(*extras) if any(extras) else self.default_policy()
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
@@ -98,16 +108,31 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
+def _may_carry_nul(request: HttpRequest) -> bool:
+    """Whether a NUL could come out of the path, the query string or the cookies, judged on the raw texts: a query
+    string decodes one only from "%00" (or a raw NUL), a cookie only from a raw NUL or a quoted "\\000". Most
+    requests have none of these, and are let through without parsing the query string and the cookies here
+    (decision 0040)."""
+    query = request.META.get("QUERY_STRING", "")
+    cookies = request.META.get("HTTP_COOKIE", "")
+    return "\x00" in request.path or "%00" in query or "\x00" in query or "\x00" in cookies or "\\000" in cookies
+
+
 class NulRefusalMiddleware:
-    """Answers 400 to a request with a NUL character in its path or query string (``/u/a%00b/``, ``?q=%00``). No
-    page has a use for one, and PostgreSQL refuses NUL in a text parameter, so a view that looks the value up would
-    answer 500. Posted form fields are refused by Django's own ``ProhibitNullCharactersValidator``."""
+    """Answers 400 to a request with a NUL character in its path, query string or cookies (``/u/a%00b/``,
+    ``?q=%00``, a session cookie ``"abcdefgh\\000…"``, which Python's cookie parser decodes to a NUL). No page has
+    a use for one, and PostgreSQL refuses NUL in a text parameter, so a view (or the session store) that looks the
+    value up would answer 500. Posted form fields are refused by Django's own ``ProhibitNullCharactersValidator``;
+    the request log strips NUL from the headers it keeps."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _may_carry_nul(request):
+            return self.get_response(request)
         texts = [request.path, *(text for key, values in request.GET.lists() for text in (key, *values))]
+        texts += [text for item in request.COOKIES.items() for text in item]
         if any("\x00" in text for text in texts):
             return HttpResponse(
                 _("The address contains a NUL character."), status=400, content_type="text/plain; charset=utf-8"

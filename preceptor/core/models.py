@@ -78,3 +78,25 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class OutboxTask(models.Model):
+    """A background task that could not be queued because the broker was away (core/outbox.py). Kept until the
+    broker takes it: the beat task and ``manage.py send_outbox`` queue the rows again and delete each one queued."""
+
+    task = models.CharField(max_length=200, help_text="The Celery task's registered name.")
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="A sender is queueing it; another sender leaves it alone until then."
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("queued task")
+
+    def __str__(self) -> str:
+        return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"

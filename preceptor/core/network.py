@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def _address(value: str) -> str:
-    """``value`` as a normalised IP address (a port or IPv6 brackets removed), or "" when it is not one."""
+    """``value`` as a normalised IP address (a port or IPv6 brackets removed), or "" when it is not one. Parsed
+    once per address seen (every request asks, for the request log: decision 0040)."""
+    return _parsed_address(value) if len(value) <= 64 else _parse_address(value)
+
+
+def _parse_address(value: str) -> str:
     value = value.strip()
     if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
         value = value[1 : value.index("]")]
@@ -19,6 +25,9 @@ def _address(value: str) -> str:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return ""
+
+
+_parsed_address = lru_cache(maxsize=1024)(_parse_address)
 
 
 def client_ip(request: HttpRequest) -> str:

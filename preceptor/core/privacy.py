@@ -5,36 +5,96 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
-from preceptor.core.models import AuditEvent, DomainEvent
-from preceptor.core.personal_data import PersonalData, row
+from preceptor.core.models import AuditEvent, DomainEvent, OutboxTask
+from preceptor.core.personal_data import (
+    Audience,
+    DataCategory,
+    Duration,
+    Export,
+    LegalBasis,
+    Period,
+    PersonalData,
+    Purpose,
+    Source,
+    row,
+)
+
+AUDIT = Period(amount=7, unit="years", setting="RETENTION_AUDIT_YEARS")
 
 PERSONAL_DATA = [
     PersonalData(
         model=AuditEvent,
+        name=gettext_noop("Audit events"),
         fields=("actor", "subject", "action", "target", "created_at"),
-        purpose="Accountability: who changed accounts, money, credit, certificates, consent and roles.",
-        legal_basis="Legal obligation and legitimate interest (GDPR art. 6(1)(c), (f))",
-        retention="As long as the record it documents (CME records 6 years, invoices 7 years).",
+        purpose=gettext_noop("Accountability: who changed accounts, money, credit, certificates, consent and roles."),
+        purposes=(Purpose.ACCOUNTABILITY,),
+        bases=(LegalBasis.LEGAL_OBLIGATION, LegalBasis.LEGITIMATE_INTEREST),
+        categories=(DataCategory.ACTIVITY,),
+        sources=(Source.OBSERVED, Source.STAFF),
+        rules=(
+            Duration(
+                period=AUDIT, anchor="created_at", note=gettext_noop("as long as the longest record it documents")
+            ),
+        ),
         erasure="keep",
-        recipients=("Preceptor staff",),
+        audiences=(Audience.STAFF,),
     ),
     PersonalData(
         model=DomainEvent,
+        name=gettext_noop("Business events"),
         fields=("kind", "reference", "data", "created_at"),
-        purpose="Business events (trial started, purchase completed) that consent-gated features may act on.",
-        legal_basis="Legitimate interest (GDPR art. 6(1)(f)); sending to ad platforms only with consent",
-        retention="25 months.",
+        purpose=gettext_noop(
+            "Business events (trial started, purchase completed) that consent-gated features may act on."
+        ),
+        purposes=(Purpose.ACCOUNT, Purpose.MARKETING),
+        bases=(LegalBasis.LEGITIMATE_INTEREST,),
+        basis_note=gettext_noop("sending to ad platforms only with consent"),
+        categories=(DataCategory.ACTIVITY,),
+        sources=(Source.OBSERVED,),
+        rules=(
+            Duration(
+                period=Period(amount=25, unit="months", setting="RETENTION_DOMAIN_EVENTS_MONTHS"), anchor="created_at"
+            ),
+        ),
         erasure="delete",
+        processors=("google_ads", "meta"),
+    ),
+    PersonalData(
+        model=OutboxTask,
+        name=gettext_noop("Queued tasks"),
+        fields=("task", "args", "kwargs", "created_at"),
+        purpose=gettext_noop(
+            "Sending e-mail and other background work that could not be queued while the task queue was away."
+        ),
+        purposes=(Purpose.EMAIL,),
+        bases=(LegalBasis.CONTRACT,),
+        basis_note=gettext_noop("as for the message or work it carries"),
+        categories=(DataCategory.CONTACT, DataCategory.ACTIVITY),
+        sources=(Source.OBSERVED,),
+        rules=(
+            Duration(
+                period=Period(amount=30, unit="days", setting="RETENTION_OUTBOX_DAYS"),
+                anchor="created_at",
+                note=gettext_noop("normally minutes: until the task queue takes the task"),
+            ),
+        ),
+        erasure="keep",
+        export=Export.NOT_LINKED,
     ),
     PersonalData(
         model=LogEntry,
+        name=gettext_noop("Back-office changes"),
         fields=("user", "object_repr", "action_time", "change_message"),
-        purpose="Staff changes made in the back office.",
-        legal_basis="Legitimate interest (GDPR art. 6(1)(f))",
-        retention="Life of the account.",
+        purpose=gettext_noop("Staff changes made in the back office."),
+        purposes=(Purpose.ACCOUNTABILITY,),
+        bases=(LegalBasis.LEGITIMATE_INTEREST,),
+        categories=(DataCategory.ACTIVITY,),
+        sources=(Source.STAFF,),
+        rules=(Duration(period=AUDIT, anchor="action_time"),),
         erasure="pseudonymise",
-        recipients=("Preceptor staff",),
+        audiences=(Audience.STAFF,),
     ),
 ]
 
@@ -65,4 +125,4 @@ def erase_user(user: Any) -> list[str]:
     )
     DomainEvent.objects.filter(user=user).delete()
     # Audit events hold field names and ids, never the values; they point at the pseudonymised account.
-    return ["Audit events: kept as proof of what was done (they contain no name, e-mail or other values)."]
+    return [gettext("Audit events: kept as proof of what was done (they contain no name, e-mail or other values).")]

@@ -75,6 +75,16 @@ def routes(urlconf: str | None = None) -> tuple[list[Route], dict[str, tuple[str
     return found, declared
 
 
+class _Routes(tuple):
+    """The declared patterns of one URLconf, hashed and compared by identity: a key of ``_spans_cached`` that
+    costs nothing to hash (a pattern's own hash reads its compiled code)."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+
 @lru_cache(maxsize=8)
 def _secret_routes(urlconf: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     found, declared = routes(urlconf)
@@ -86,30 +96,48 @@ def _secret_routes(urlconf: str) -> tuple[tuple[re.Pattern[str], tuple[str, ...]
             raise ImproperlyConfigured(f"SECRET_URL_KWARGS: {route.name} has no argument {', '.join(missing)}")
         if arguments:
             secret.append((re.compile(route.regex), arguments))
-    return tuple(secret)
+    return _Routes(secret)
 
 
-def _current_routes() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+def _current_routes(urlconf: str | None = None) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     if not apps.ready:  # a record logged while Django starts: the URLconf cannot be loaded yet
         return ()
-    return _secret_routes(str(get_urlconf() or settings.ROOT_URLCONF))
+    return _secret_routes(str(urlconf or get_urlconf() or settings.ROOT_URLCONF))
 
 
-def _spans(path: str) -> tuple[str, list[tuple[int, int]]]:
+def _spans(path: str, urlconf: str | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The path without its leading slash, and the spans of its secret arguments (none when it has none)."""
+    routes = _current_routes(urlconf)
+    if len(path) > CACHED_PATH_LENGTH:
+        return _spans_in(routes, path)
+    return _spans_cached(routes, path)
+
+
+# Every request's path is redacted for the request log: matching it against each declared pattern cost more than
+# the rest of the log row (decision 0040), so the answers for short paths are kept, per set of declared patterns.
+CACHED_PATH_LENGTH = 256
+
+
+def _spans_in(
+    routes: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...], path: str
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     bare = path.removeprefix("/")
     for candidate in (bare, bare + "/"):  # also the link without its final slash (CommonMiddleware adds it)
-        for regex, arguments in _current_routes():
+        for regex, arguments in routes:
             match = regex.match(candidate)
             if match:
                 spans = [match.span(a) for a in arguments if match.group(a)]
-                return bare, [(start, min(end, len(bare))) for start, end in spans]
-    return bare, []
+                return bare, tuple((start, min(end, len(bare))) for start, end in spans)
+    return bare, ()
 
 
-def redact_path(path: str) -> str:
-    """``path`` with the text of each declared secret argument replaced by ``[redacted]``."""
-    bare, spans = _spans(path)
+_spans_cached = lru_cache(maxsize=2048)(_spans_in)
+
+
+def redact_path(path: str, *, urlconf: str | None = None) -> str:
+    """``path`` with the text of each declared secret argument replaced by ``[redacted]``. ``urlconf``: the
+    request's, when the caller has it at hand (``get_urlconf``, a context-local lookup, costs more than the rest)."""
+    bare, spans = _spans(path, urlconf)
     if not spans:
         return path
     for start, end in sorted(spans, reverse=True):

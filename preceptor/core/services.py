@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from preceptor.core import hooks
-from preceptor.core.models import AuditEvent, DomainEvent
+from preceptor.core.models import AuditEvent, DomainEvent, OutboxTask
 
 if TYPE_CHECKING:
     # django-stubs' stand-in for settings.AUTH_USER_MODEL (see ``core.http``): accounts.User to the type checker.
@@ -51,3 +54,37 @@ def domain_event_record(
     if created:
         hooks.domain_event_recorded.call(event)
     return event
+
+
+# The task outbox (core/outbox.py): a task the broker could not take is stored, claimed by one sender at a time,
+# and deleted once the broker has taken it. Publishing happens between these transactions, never inside one.
+@transaction.atomic
+def outbox_task_store(*, task: str, args: list[Any], kwargs: dict[str, Any], error: str = "") -> OutboxTask:
+    """Keep a task that could not be queued, to be queued again when the broker is back."""
+    return OutboxTask.objects.create(task=task, args=args, kwargs=kwargs, last_error=error[:500])
+
+
+@transaction.atomic
+def outbox_task_claim(*, task_id: int, seconds: int = 60) -> OutboxTask | None:
+    """Claim a stored task for ``seconds`` so that no other sender queues it meanwhile; None when it is gone or
+    another sender holds it."""
+    now = timezone.now()
+    claimed = (
+        OutboxTask.objects.filter(pk=task_id)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + timedelta(seconds=seconds), attempts=models.F("attempts") + 1)
+    )
+    return OutboxTask.objects.filter(pk=task_id).first() if claimed else None
+
+
+@transaction.atomic
+def outbox_task_complete(*, task_id: int) -> int:
+    """The broker took the task: forget it. Returns the number of rows deleted (0 or 1)."""
+    deleted, _ = OutboxTask.objects.filter(pk=task_id).delete()
+    return deleted
+
+
+@transaction.atomic
+def outbox_task_update(*, task_id: int, error: str) -> int:
+    """The broker refused the task again: record why and release the claim for the next try."""
+    return OutboxTask.objects.filter(pk=task_id).update(last_error=error[:500], claimed_until=None)

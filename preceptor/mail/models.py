@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +53,94 @@ class CampaignCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "kind"], name="mail_campaign_counter_once")]
+
+
+class SuppressedAddress(models.Model):
+    """An address we never send mail unasked to again (an erased member's): kept only as a keyed hash
+    (``mail.suppression.address_hash``), so the list cannot be read back into addresses (decision 0029)."""
+
+    class Reason(models.TextChoices):
+        ERASURE = "erasure", _("The account was erased")
+        BOUNCE = "bounce", _("Mail to the address bounced for good")
+        COMPLAINT = "complaint", _("The recipient reported our mail as spam")
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:12]}… ({self.reason})"
+
+
+class Newsletter(models.Model):
+    """A newsletter written by staff in Markdown, sent to one mailing list's members in batches
+    (``services.newsletter_batch_send``); what happened to each recipient is a :class:`NewsletterDelivery`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing_list = models.CharField(
+        _("mailing list"), max_length=20, choices=MailingList.choices, default=MailingList.NEWSLETTER
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("text"), help_text=_("Markdown: *emphasis*, **bold**, [links](https://…), lists."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("newsletter")
+        verbose_name_plural = _("newsletters")
+        ordering = ["-created_at"]
+        permissions = [("send_newsletter", "Can schedule a newsletter for sending")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def campaign(self) -> str:
+        """The name its opens and clicks are counted under (``EmailEvent.campaign``, ``CampaignCounter``)."""
+        return f"newsletter-{self.public_id.hex}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)
+
+
+class NewsletterDelivery(models.Model):
+    """One recipient of one newsletter: claimed (``sending``) before the message is handed to the mail server, so
+    that a batch run again after a crash never sends twice; then ``sent`` or ``failed``; ``skipped`` when the
+    address is suppressed. ``user`` is emptied when the member's account is erased (the counts stay)."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped: suppressed address")
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="newsletter_deliveries"
+    )
+    claim = models.UUIDField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    error = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("newsletter delivery")
+        verbose_name_plural = _("newsletter deliveries")
+        constraints = [models.UniqueConstraint(fields=["newsletter", "user"], name="mail_newsletter_delivery_once")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preceptor.mail import views
+from preceptor.mail import staff_views, views, webhooks
 
 app_name = "mail"
 # The signed tokens of unsubscribe, open and click links: never in a log (core/redaction.py).
@@ -10,4 +10,11 @@ urlpatterns = [
     path("mail/unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("mail/o/<str:token>.gif", views.open_pixel, name="open"),
     path("mail/c/<str:token>/", views.click, name="click"),
+    path("mail/webhooks/bounces/", webhooks.bounces, name="webhook_bounces"),
+    path("mail/webhooks/postmark/", webhooks.postmark, name="webhook_postmark"),
+    path("staff/newsletters/", staff_views.newsletters, name="staff_newsletters"),
+    path("staff/newsletters/new/", staff_views.newsletter_new, name="staff_newsletter_new"),
+    path("staff/newsletters/<uuid:public_id>/", staff_views.newsletter_detail, name="staff_newsletter"),
+    path("staff/newsletters/<uuid:public_id>/test/", staff_views.newsletter_test, name="staff_newsletter_test"),
+    path("staff/newsletters/<uuid:public_id>/send/", staff_views.newsletter_send, name="staff_newsletter_send"),
 ]

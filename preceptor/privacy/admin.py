@@ -19,10 +19,19 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
-    """Staff record legal requests and other disclosures here."""
+class DisclosureAdmin(ReadOnlyAdmin):
+    """The ledger, read-only: rows are written only by ``services.disclosures_record`` (legal requests through
+    /staff/privacy/legal/, with a second officer's approval)."""
 
-    list_display = ["occurred_at", "user", "recipient", "recipient_role", "restricted", "request_ref"]
+    list_display = [
+        "occurred_at",
+        "user",
+        "recipient",
+        "recipient_role",
+        "restricted",
+        "restricted_until",
+        "request_ref",
+    ]
     list_filter = ["recipient_role", "restricted"]
     search_fields = ["user__email", "recipient", "request_ref"]
     raw_id_fields = ["user"]

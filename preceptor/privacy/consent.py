@@ -30,6 +30,7 @@ PURPOSES: dict[str, dict[str, Any]] = {
             "https://www.google-analytics.com",
             "https://*.google-analytics.com",
         ),
+        "frames": (),  # GA4 measures with scripts, requests and pixels only
     },
     "statistics_hotjar": {
         "label": _("Hotjar"),
@@ -40,6 +41,7 @@ PURPOSES: dict[str, dict[str, Any]] = {
         "setting": "HOTJAR_SITE_ID",
         "cookies": ("_hj",),
         "hosts": ("https://*.hotjar.com", "https://*.hotjar.io", "wss://*.hotjar.com"),
+        "frames": ("https://vars.hotjar.com",),  # the tracking code's storage frame
     },
     "marketing_google": {
         "label": _("Google Ads"),
@@ -52,6 +54,8 @@ PURPOSES: dict[str, dict[str, Any]] = {
             "https://googleads.g.doubleclick.net",
             "https://www.google.com",
         ),
+        # Remarketing frames (audience lists, Protected Audience) and the Google tag's conversion frame.
+        "frames": ("https://td.doubleclick.net", "https://bid.g.doubleclick.net", "https://www.googletagmanager.com"),
         "marketing": True,
     },
     "marketing_meta": {
@@ -60,6 +64,7 @@ PURPOSES: dict[str, dict[str, Any]] = {
         "setting": "META_PIXEL_ID",
         "cookies": ("_fbp",),
         "hosts": ("https://connect.facebook.net", "https://www.facebook.com"),
+        "frames": (),  # the pixel sends requests and images, no frame
         "marketing": True,
     },
     "email_tracking": {
@@ -68,6 +73,7 @@ PURPOSES: dict[str, dict[str, Any]] = {
         "setting": None,
         "cookies": (),
         "hosts": (),
+        "frames": (),
     },
 }
 MARKETING = frozenset(name for name, p in PURPOSES.items() if p.get("marketing"))
@@ -75,8 +81,9 @@ HOTJAR_NEVER_ON = ("/accounts/", "/settings/", "/billing/", "/webhooks/", "/admi
 
 
 def banner_version() -> str:
-    """Changes whenever the purposes or their texts change, so members are asked again."""
-    text = "|".join(f"{name}:{p['label']}:{p['description']}" for name, p in PURPOSES.items())
+    """Changes whenever the purposes offered or their texts change (a tool configured or removed), so members
+    are asked again: a choice covers only what was offered when it was made."""
+    text = "|".join(f"{name}:{PURPOSES[name]['label']}:{PURPOSES[name]['description']}" for name in offered())
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -171,3 +178,9 @@ def delete_tracker_cookies(request: HttpRequest, response: HttpResponse, denied:
 def configured(purpose: str) -> str:
     setting = PURPOSES[purpose]["setting"]
     return getattr(settings, setting, "") if setting else ""
+
+
+def offered() -> list[str]:
+    """The purposes a visitor is asked about: those whose tool this server has configured, and e-mail tracking
+    (our own, always there). A purpose with nothing behind it is not offered, nor granted by "Accept all"."""
+    return [name for name, p in PURPOSES.items() if p["setting"] is None or configured(name)]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from preceptor.core.models import AppendOnlyModel
@@ -46,6 +48,14 @@ class ConsentRecord(AppendOnlyModel):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject_ref}"
 
 
+class DisclosureQuerySet(models.QuerySet["Disclosure"]):
+    def visible_to_member(self, today: date | None = None) -> DisclosureQuerySet:
+        """The rows a member sees in their own ledger: all but those the law keeps secret, and those only until
+        their review date (``restricted_until``) has come. Staff see every row."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(restricted=False) | models.Q(restricted_until__lte=today))
+
+
 class Disclosure(models.Model):
     """Personal data of a member reaching someone outside their own account: a teacher, an accreditor, a
     processor, an authority, an acquirer. The member sees their ledger unless the law forbids telling them."""
@@ -73,7 +83,15 @@ class Disclosure(models.Model):
     restricted = models.BooleanField(
         _("hidden from the member"), default=False, help_text=_("Only when the law forbids telling the member.")
     )
+    restricted_until = models.DateField(
+        _("hidden until"),
+        null=True,
+        blank=True,
+        help_text=_("The review date of a secrecy obligation: from this day the member sees the row."),
+    )
     occurred_at = models.DateTimeField(_("when"))
+
+    objects = DisclosureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -107,6 +125,8 @@ class DataRequest(models.Model):
     scheduled_for = models.DateTimeField(null=True, blank=True, help_text=_("Erasure runs after the cool-off."))
     completed_at = models.DateTimeField(null=True, blank=True)
     answer = models.JSONField(default=dict, blank=True)
+    # What the member chose on the deletion form for the apps that offer a choice (``hooks.erasure_choices``).
+    options = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -123,7 +143,10 @@ class ErasureLog(models.Model):
     """What was erased, kept apart so erasures can be applied again after a backup is restored."""
 
     user_id_erased = models.BigIntegerField()
+    # A keyed hash of the erased address (``core.hashing.address_hash``), or, where ``keyed`` is false, a plain
+    # SHA-256 written before decision 0029's addition: those rows cannot be re-keyed, the address being gone.
     email_hash = models.CharField(max_length=64)
+    keyed = models.BooleanField(default=True)
     performed_at = models.DateTimeField(auto_now_add=True)
     kept = models.JSONField(default=dict)
 
@@ -142,6 +165,11 @@ class PolicyVersion(models.Model):
     )
     summary = models.TextField(_("what changed"), blank=True)
     announced_at = models.DateTimeField(null=True, blank=True)
+    # A generated version (privacy/policy.py): the staff's prose per section and language, the policy as published
+    # in each language, and the fingerprint of the declarations it was generated from. Empty for a typed text.
+    prose = models.JSONField(_("prose per section"), default=dict, blank=True)
+    rendered = models.JSONField(_("published text"), default=dict, blank=True, editable=False)
+    declarations_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-effective_on", "-id"]
@@ -170,3 +198,78 @@ class RetentionRun(models.Model):
     class Meta:
         db_table = "analytics_retentionrun"  # created by the analytics app before the runner moved here
         ordering = ["-finished_at"]
+
+
+class LegalRequest(models.Model):
+    """A request from an authority (a court, the police, a tax office) for members' data. One privacy officer
+    records it and the decision; a second, different one approves before anything is released
+    (``services.legal_request_approve``). On release every member concerned gets a ledger row."""
+
+    class Decision(models.TextChoices):
+        DISCLOSE = "disclose", _("Disclose what was requested")
+        PARTIAL = "partial", _("Disclose part of it")
+        REFUSE = "refuse", _("Refuse")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second officer")
+        RELEASED = "released", _("Approved and released")
+        REFUSED = "refused", _("Approved: refused, nothing released")
+        DECLINED = "declined", _("Declined by the second officer")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.CharField(_("authority"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=120, help_text=_("E.g. the court order's number."))
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    scope = models.TextField(_("what was requested"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name=_("members concerned"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reasoning = models.TextField(_("reasons for the decision"))
+    disclosed = models.CharField(_("data disclosed"), max_length=300, blank=True)
+    secret_until = models.DateField(
+        _("secrecy review date"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the law forbids telling the members: their ledger shows it from this day."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved or declined by"),
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(_("second officer's note"), blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("legal request")
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.reference}"
+
+
+class PlannedTransfer(models.Model):
+    """A merger or acquisition: members were told on ``notified_at``; the archive may be produced from
+    ``export_after`` (``manage.py transfer_archive``)."""
+
+    acquirer = models.CharField(max_length=200)
+    notice_days = models.PositiveIntegerField()
+    notified_at = models.DateTimeField()
+    export_after = models.DateTimeField()
+    members_notified = models.PositiveIntegerField(default=0)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    members_transferred = models.PositiveIntegerField(default=0)
+    key_fingerprint = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 of the acquirer's public key."))
+
+    class Meta:
+        ordering = ["-notified_at"]
+
+    def __str__(self) -> str:
+        return f"{self.acquirer} ({self.notified_at:%Y-%m-%d})"

@@ -8,7 +8,9 @@ Each app with personal data has a ``privacy.py`` module with:
 - ``erase_user(user) -> list[str]``: delete or pseudonymise per the declaration; returns what was kept
   (and why) so the erasure answer can list it;
 - optionally ``purge(now) -> dict[str, int]``: the app's daily retention (delete or truncate what is past
-  its declared period); returns counts by what was removed.
+  its declared period); returns counts by what was removed;
+- optionally ``export_files(user) -> dict[str, bytes]``: files the member gave us (a profile photo), by name
+  inside the app's folder of the data export.
 
 Data export, erasure, retention and the record of processing activities run over the registry. The test
 ``test_every_model_with_personal_data_is_declared`` fails when a model that looks personal (a link to the
@@ -29,7 +31,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from preceptor.core.personal_data import PersonalData
+from preceptor.core.personal_data import LegalHold, PersonalData
+from preceptor.core.processors import KEYS
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class AppPrivacy:
     export_user: Callable[[Any], dict[str, Any]]
     erase_user: Callable[[Any], list[str]]
     purge: Callable[[datetime], dict[str, int]] | None = None
+    export_files: Callable[[Any], dict[str, bytes]] | None = None
 
 
 _NAME_FIELD = re.compile(
@@ -87,6 +91,7 @@ def registry() -> list[AppPrivacy]:
                 export_user=module.export_user,
                 erase_user=module.erase_user,
                 purge=getattr(module, "purge", None),
+                export_files=getattr(module, "export_files", None),
             )
         )
     return found
@@ -105,6 +110,49 @@ def undeclared_models(candidates: Iterable[type[models.Model]]) -> dict[str, lis
         if reasons and model not in declared:
             missing[model._meta.label] = reasons
     return missing
+
+
+SUBJECT_LINK = "user"  # the field that says whose data a row is: declared by the declaration itself
+
+
+def undeclared_fields() -> dict[str, list[str]]:
+    """Fields of declared models that look personal but their declaration does not list (the link to the
+    member whose data it is, ``user``, aside)."""
+    missing = {}
+    for app in registry():
+        for d in app.declarations:
+            fields = [
+                name
+                for name in looks_personal(d.model)
+                if name not in d.fields and name not in (SUBJECT_LINK, "is the user model")
+            ]
+            if fields:
+                missing[d.label] = fields
+    return missing
+
+
+def declaration_problems() -> list[str]:
+    """What is wrong with the declarations: no name, no retention rule, an unknown processor, an undeclared field,
+    a rule the generic engine cannot enforce without naming the app's purge, a hold that names no law."""
+    problems = []
+    for app in registry():
+        for d in app.declarations:
+            where = f"{app.app_label}: {d.label}"
+            if not d.name.strip():
+                problems.append(f"{where} has no name for the policy and the record")
+            if not d.rules:
+                problems.append(f"{where} declares no retention rule")
+            if not (d.purposes and d.bases and d.categories and d.sources):
+                problems.append(f"{where} lacks purposes, legal bases, categories or sources")
+            names = {f.name for f in d.model._meta.get_fields()}
+            problems += [f"{where} declares a field it lacks: {name}" for name in d.fields if name not in names]
+            problems += [f"{where} names an unknown processor: {key}" for key in d.processors if key not in KEYS]
+            for rule in d.timed_rules:
+                if rule.effect != "delete" and rule.generic:
+                    problems.append(f"{where}: only an app purge can {rule.effect} ({rule.text})")
+                if isinstance(rule, LegalHold) and not rule.law:
+                    problems.append(f"{where}: a legal hold names no law ({rule.text})")
+    return problems
 
 
 def export_user(user: Any) -> dict[str, dict[str, Any]]:
@@ -132,32 +180,22 @@ def processing_record() -> list[dict[str, Any]]:
         {
             "app": app.app_label,
             "data": declaration.label,
+            "name": declaration.title,
             "fields": list(declaration.fields),
-            "purpose": declaration.purpose,
+            "purpose": declaration.purpose_text,
             "legal_basis": declaration.legal_basis,
             "retention": declaration.retention,
             "on_erasure": declaration.erasure,
             "recipients": list(declaration.recipients),
+            "purposes": [p.value for p in declaration.purposes],
+            "legal_bases": [b.article for b in declaration.bases],
+            "categories": [c.value for c in declaration.categories],
+            "sources": [s.value for s in declaration.sources],
+            "processors": list(declaration.processors),
+            "audiences": [a.value for a in declaration.audiences],
+            "rules": [rule.text for rule in declaration.rules],
+            "export": declaration.export.value,
         }
         for app in registry()
         for declaration in app.declarations
     ]
-
-
-def processing_record_markdown() -> str:
-    lines = [
-        "# Record of processing activities (GDPR art. 30)",
-        "",
-        "Controller: the operator of this Preceptor service. Generated from each app's `privacy.py`.",
-        "Data subjects: members (learners, teachers, staff) and visitors. Security measures: TLS, Argon2 password",
-        "hashing, sign-in throttling, CSP, least-privilege staff roles, append-only audit and consent logs.",
-        "",
-        "| data | fields | purpose | legal basis | retention | on erasure | recipients |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for entry in processing_record():
-        lines.append(
-            f"| {entry['data']} | {', '.join(entry['fields'])} | {entry['purpose']} | {entry['legal_basis']} | "
-            f"{entry['retention']} | {entry['on_erasure']} | {', '.join(entry['recipients']) or '—'} |"
-        )
-    return "\n".join(lines) + "\n"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
@@ -17,15 +19,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from preceptor.accounts.models import User
+from preceptor.accounts.services import account_statistics_set
 from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.core.ratelimit import Rate, rate_limited
-from preceptor.privacy import consent
-from preceptor.privacy.forms import ErasureForm
-from preceptor.privacy.models import ConsentRecord, DataRequest, Disclosure, PolicyVersion
-from preceptor.privacy.selectors import current_policy, needs_acknowledgement
+from preceptor.privacy import consent, hooks, statistics
+from preceptor.privacy.forms import ErasureForm, StatisticsForm
+from preceptor.privacy.models import ConsentRecord, DataRequest, PolicyVersion
+from preceptor.privacy.selectors import current_policy, disclosures_grouped, needs_acknowledgement, pending_erasure
 from preceptor.privacy.services import (
     consent_decide,
     data_export_request,
@@ -60,12 +65,16 @@ def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
     shown = get_object_or_404(PolicyVersion, version=version) if version else current_policy()
     if shown is None:
         raise Http404
-    blocks = policy_blocks(shown.body)
+    # A generated version is shown as published, in the visitor's language (English when it has none); a version
+    # typed as text (2017) is split into headings, paragraphs and lists.
+    rendered = shown.rendered.get((request.LANGUAGE_CODE or "en")[:2]) or shown.rendered.get("en", "")
+    blocks = [] if rendered else policy_blocks(shown.body)
     return render(
         request,
         "privacy/policy.html",
         {
-            "title": blocks[0][1] if blocks else "Privacy Policy",
+            "title": _("Privacy policy") if rendered or not blocks else blocks[0][1],
+            "rendered": mark_safe(rendered),  # noqa: S308 -- our template's output, stored when it was published
             "blocks": blocks[1:],
             "shown": shown,
             "current": current_policy(),
@@ -89,7 +98,8 @@ def acknowledge(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _preferences_context(request: HttpRequest) -> dict:
     state = consent.of(request)
     rows = []
-    for name, purpose in consent.PURPOSES.items():
+    for name in consent.offered():
+        purpose = consent.PURPOSES[name]
         refused_by_signal = state.gpc and name in consent.MARKETING and name not in state.granted
         rows.append(
             {
@@ -97,7 +107,6 @@ def _preferences_context(request: HttpRequest) -> dict:
                 "label": purpose["label"],
                 "description": purpose["description"],
                 "granted": name in state.granted,
-                "active": bool(consent.configured(name)) or name == "email_tracking",
                 "refused_by_signal": refused_by_signal,
             }
         )
@@ -110,7 +119,19 @@ def _preferences_context(request: HttpRequest) -> dict:
         "consent_cookie": consent.COOKIE,
         "consent_days": consent.MAX_AGE // 86400,
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "statistics_cookie": statistics.COOKIE,
+        "statistics_days": statistics.MAX_AGE // 86400,
+        "counted": _counted(request),
+        "statistics_signal": statistics.signal_refuses(request),
     }
+
+
+def _counted(request: HttpRequest) -> bool:
+    """Whether this browser's (and, signed in, this member's) visits are counted: the choice the form shows."""
+    if statistics.browser_opted_out(request):
+        return False
+    user = request.user
+    return not (user.is_authenticated and not getattr(user, "counted_in_statistics", True))
 
 
 @require_GET
@@ -122,7 +143,11 @@ def cookies(request: HttpRequest) -> HttpResponse:
 @require_GET
 def settings_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _preferences_context(request)
-    context["records"] = ConsentRecord.objects.filter(user=request.user)[:20]
+    labels = {name: purpose["label"] for name, purpose in consent.PURPOSES.items()}
+    context["records"] = [
+        {"record": r, "allowed": [labels.get(name, name) for name in r.granted]}
+        for r in ConsentRecord.objects.filter(user=request.user)[:20]
+    ]
     return render(request, "privacy/settings_privacy.html", context)
 
 
@@ -150,6 +175,31 @@ def consent_decision(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_POST
+def statistics_choice(request: HttpRequest) -> HttpResponse:
+    """ "Don't count me", without JavaScript: this browser gets a cookie that says only ``off`` (or loses it);
+    a signed-in member's choice is also kept on the account, so it follows them to other browsers."""
+    form = StatisticsForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("privacy:cookies")
+    if not form.is_valid():
+        messages.error(request, _("Choose whether your visits are counted in our statistics."))
+        return HttpResponseRedirect(target)
+    counted: bool = form.cleaned_data["counted"]
+    if request.user.is_authenticated:
+        account_statistics_set(user=cast(User, request.user), counted=counted)
+    response = HttpResponseRedirect(target)  # a URL, never a view name
+    statistics.write(response, counted=counted)
+    if counted:
+        messages.success(request, _("Your visits are counted in our statistics again."))
+    else:
+        messages.success(request, _("Your visits are no longer counted in our statistics."))
+    return response
+
+
 @require_GET
 def gpc_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"gpc": True, "lastUpdate": GPC_SUPPORT_SINCE})
@@ -166,10 +216,9 @@ def _confirms_erasure(request: HttpRequest) -> bool:
 def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Download a copy, delete the account (after re-entering the password, with a 7-day cool-off), and the
     ledger of who received the member's data."""
-    pending = DataRequest.objects.filter(
-        user=request.user, kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
-    ).first()
-    form = ErasureForm()
+    pending = pending_erasure(request.user)
+    choices = [choice for choice in hooks.erasure_choices.call(request.user) if choice is not None]
+    form = ErasureForm(choices=choices)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "export":
@@ -183,15 +232,16 @@ def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
             response["Cache-Control"] = "private, no-store"
             return response
         if action == "erase":
-            form = ErasureForm(request.POST)
+            form = ErasureForm(request.POST, choices=choices)
             if form.is_valid():
-                erasure_request(user=request.user)
+                erasure_request(user=request.user, options=form.options())
                 logout(request)
                 messages.success(
                     request,
                     _(
-                        "Your account will be deleted in 7 days and you are signed out everywhere. "
-                        "To cancel, sign in again before then."
+                        "Your account will be deleted in 7 days, and you are signed out everywhere. We have sent "
+                        "you an e-mail about it. To keep your account, sign in before then and choose "
+                        "“Keep my account”."
                     ),
                 )
                 return redirect("account_login")
@@ -207,7 +257,7 @@ def settings_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "pending": pending,
-            "disclosures": Disclosure.objects.filter(user=request.user, restricted=False),
+            "disclosures": disclosures_grouped(user=request.user),
             "requests": DataRequest.objects.filter(user=request.user)[:10],
         },
     )

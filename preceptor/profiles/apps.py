@@ -10,3 +10,4 @@ class ProfilesConfig(AppConfig):
         from preceptor.profiles import services
 
         hooks.account_created.register(services.account_profile_create)
+        hooks.social_account_disconnected.register(services.profile_provider_photo_delete)

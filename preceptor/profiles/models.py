@@ -103,6 +103,9 @@ class Profile(models.Model):
     website_visibility = _visibility_field()
     avatar = models.ImageField(_("photo"), upload_to=avatar_path, blank=True)
     avatar_visibility = _visibility_field()
+    # Where the photo came from: "" (uploaded) or the sign-in provider it was taken from ("facebook"), so that
+    # disconnecting the provider removes it.
+    avatar_source = models.CharField(_("photo taken from"), max_length=20, blank=True, default="")
 
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from preceptor.accounts.models import User
+from preceptor.core.hooks import Panel, panels
 from preceptor.core.text import render_markdown
+from preceptor.profiles import hooks
 from preceptor.profiles.models import RESERVED_HANDLES, Audience, Profile, Visibility
 
 
@@ -27,6 +29,7 @@ class ProfilePage:
     audience: Audience
     fields: dict[str, ShownField]
     viewer_is_owner: bool
+    panels: list[Panel] = field(default_factory=list)  # sections other apps add (``hooks.profile_panels``)
 
     @property
     def full_name(self) -> str:
@@ -44,19 +47,23 @@ def profile_page(
 ) -> ProfilePage | None:
     """The profile at ``handle`` as ``viewer`` may see it, or None when it does not exist for them.
 
-    A hidden page does not exist for anyone but its owner. The owner may preview it as another audience.
+    A hidden page does not exist for anyone but its owner, unless another app adds a section for the viewer
+    (a public teacher section, decision 0021): then the page shows the name and the sections, no profile field.
+    The owner may preview it as another audience.
     """
     profile = Profile.objects.select_related("user").filter(Q(handle__iexact=handle), user__is_active=True).first()
     if profile is None:
         return None
     audience = audience_of(profile, viewer)
     is_owner = audience == "owner"
-    if profile.is_hidden and not is_owner:
-        return None
     if is_owner and preview_as in ("public", "member"):
         audience = preview_as
+    sections = panels(hooks.profile_panels.call(profile, audience))
+    hidden = profile.is_hidden and not is_owner
+    if hidden and not sections:
+        return None
     fields = {}
-    for name in Profile.SHOWN_FIELDS:
+    for name in () if hidden else Profile.SHOWN_FIELDS:
         visibility = profile.visibility_of(name)
         raw = getattr(profile, name)
         if not raw or not Visibility.allows(visibility, audience):
@@ -68,7 +75,7 @@ def profile_page(
             value = render_markdown(raw)
         label = getattr(Profile._meta.get_field(name), "verbose_name", name)
         fields[name] = ShownField(name=name, label=str(label), value=value, visibility=visibility)
-    return ProfilePage(profile=profile, audience=audience, fields=fields, viewer_is_owner=is_owner)
+    return ProfilePage(profile=profile, audience=audience, fields=fields, viewer_is_owner=is_owner, panels=sections)
 
 
 def avatar_visible(*, profile: Profile, viewer: User | AnonymousUser) -> bool:

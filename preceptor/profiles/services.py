@@ -32,8 +32,10 @@ def profile_update(
     changes: dict[str, Any],
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
+    avatar_source: str = "",
 ) -> Profile:
-    """Apply ``changes`` (only fields in ``EDITABLE_FIELDS``) and a new or removed avatar."""
+    """Apply ``changes`` (only fields in ``EDITABLE_FIELDS``) and a new or removed avatar. ``avatar_source`` names
+    the sign-in provider a new avatar was taken from ("facebook"; "" for an upload)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -43,9 +45,11 @@ def profile_update(
     old_avatar = profile.avatar.name if profile.avatar else ""
     if avatar is not None:
         profile.avatar.save("avatar.jpg", avatar, save=False)
+        profile.avatar_source = avatar_source
         changed.append("avatar")
     elif remove_avatar and old_avatar:
         profile.avatar = ""
+        profile.avatar_source = ""
         changed.append("avatar")
     if not changed:
         return profile
@@ -53,10 +57,20 @@ def profile_update(
     if old_avatar and "avatar" in changed:
         storage = profile.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
-    audit_event_record(
-        action="profile.updated", actor=actor, subject=profile.user, target=profile, data={"fields": changed}
-    )
+    data: dict[str, Any] = {"fields": changed}
+    if avatar is not None and avatar_source:
+        data["avatar_source"] = avatar_source
+    audit_event_record(action="profile.updated", actor=actor, subject=profile.user, target=profile, data=data)
     return profile
+
+
+@transaction.atomic
+def profile_provider_photo_delete(user: User, provider: str) -> None:
+    """Registered on ``accounts.hooks.social_account_disconnected`` (positional, as the hook calls it): a photo
+    taken from the provider the member disconnected goes with it; an uploaded one stays."""
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is not None and profile.avatar and profile.avatar_source == provider:
+        profile_update(profile=profile, actor=user, changes={}, remove_avatar=True)
 
 
 @transaction.atomic

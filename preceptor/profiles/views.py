@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from preceptor.core.http import AuthenticatedHttpRequest
+from preceptor.core.http import AuthenticatedHttpRequest, media_response
 from preceptor.core.ratelimit import Rate, rate_limited
 from preceptor.profiles.forms import ProfileForm
 from preceptor.profiles.models import Audience, Profile
@@ -31,14 +32,17 @@ def profile_detail(request: HttpRequest, handle: str) -> HttpResponse:
 
 
 @require_GET
-def profile_avatar(request: HttpRequest, handle: str) -> FileResponse:
+def profile_avatar(request: HttpRequest, handle: str) -> HttpResponseBase:
     profile = Profile.objects.filter(handle__iexact=handle, user__is_active=True).first()
     if profile is None or not avatar_visible(profile=profile, viewer=request.user):
         raise Http404
-    response = FileResponse(profile.avatar.open("rb"), content_type="image/jpeg")
     public = profile.avatar_visibility == "public" and not profile.is_hidden
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
-    return response
+    return media_response(
+        request,
+        profile.avatar,
+        content_type="image/jpeg",
+        cache_control="public, max-age=300" if public else "private, no-store",
+    )
 
 
 @login_required

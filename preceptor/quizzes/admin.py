@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from preceptor.quizzes.models import Attempt, Option, Question, Quiz
 
@@ -19,7 +19,11 @@ class QuestionFormSet(BaseInlineFormSet):
         ]
         if drawn and drawn > len(kept):
             raise ValidationError(
-                _("An attempt draws %(drawn)d questions, but the quiz has only %(count)d.")
+                ngettext(
+                    "An attempt draws %(drawn)d question, but the quiz has only %(count)d.",
+                    "An attempt draws %(drawn)d questions, but the quiz has only %(count)d.",
+                    drawn,
+                )
                 % {"drawn": drawn, "count": len(kept)}
             )
 

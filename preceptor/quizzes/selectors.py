@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from preceptor.accounts.models import User
+from preceptor.catalog.hooks import STEP_POST_TEST, NextStep
 from preceptor.catalog.models import Course
 from preceptor.catalog.selectors import Access, can_open_everything
 from preceptor.core.hooks import Panel
@@ -77,3 +79,20 @@ def attempt_questions(attempt: Attempt) -> list[ShownQuestion]:
             )
         )
     return shown
+
+
+def course_post_test_step(course: Course, user: User, lessons_done: bool) -> NextStep | None:
+    """Registered on ``catalog.hooks.course_next_step``: every lesson done and the post-test not yet passed → take
+    it. One query."""
+    if not lessons_done:
+        return None
+    post_test = (
+        Quiz.objects.filter(course=course, kind=Quiz.Kind.POST_TEST)
+        .annotate(has_passed=Exists(Attempt.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)))
+        .order_by("id")
+        .first()
+    )
+    if post_test is None or post_test.has_passed:
+        return None
+    post_test.course = course
+    return NextStep(_("Take the post-test"), post_test.get_absolute_url(), STEP_POST_TEST)

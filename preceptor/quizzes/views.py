@@ -10,11 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from preceptor.catalog.hooks import NextStep
+from preceptor.catalog.selectors import course_next_step, course_outline
 from preceptor.core.http import AuthenticatedHttpRequest
 from preceptor.quizzes.models import Attempt, Quiz
 from preceptor.quizzes.rules import start_rule
 from preceptor.quizzes.selectors import ShownQuestion, attempt_answers_revealed, attempt_questions, quiz_access
 from preceptor.quizzes.services import AnswersRefused, AttemptRefused, attempt_start, attempt_submit
+
+
+def _course_next_step(request: HttpRequest, quiz: Quiz) -> NextStep | None:
+    """The course's next step once the quiz is passed (the evaluation and the credit, the certificate …)."""
+    outline = course_outline(slug=quiz.course.slug, user=request.user)
+    return course_next_step(outline=outline, user=request.user) if outline else None
+
 
 ANSWER_FIELD = re.compile(r"q([0-9]{1,18})")  # q<question id>, as the attempt page names its fields
 OPTION_ID = re.compile(r"[0-9]{1,18}")
@@ -49,6 +58,8 @@ def quiz_detail(request: HttpRequest, slug: str, quiz: str) -> HttpResponse:
         open_attempt=next((a for a in attempts if not a.is_submitted), None),
         rule=start_rule(quiz=quiz_obj, attempts=attempts, question_count=context["question_count"], now=timezone.now()),
     )
+    if any(a.passed for a in attempts):
+        context["next_step"] = _course_next_step(request, quiz_obj)
     return render(request, "quizzes/quiz_detail.html", context)
 
 
@@ -99,5 +110,6 @@ def attempt_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpRes
         "questions": attempt_questions(attempt),
         "answers": {},
         "revealed": attempt_answers_revealed(attempt),
+        "next_step": _course_next_step(request, attempt.quiz) if attempt.passed else None,
     }
     return render(request, "quizzes/attempt.html", context)

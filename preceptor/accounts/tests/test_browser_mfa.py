@@ -73,4 +73,4 @@ def test_staff_set_up_an_authenticator_from_the_admin_and_sign_in_with_it(
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/admin/")
-    assert page.get_by_role("heading", name="Site administration").is_visible()
+    assert page.get_by_role("heading", name="Preceptor administration").is_visible()

@@ -19,7 +19,7 @@ def sign_in(page, base, email, password, remember):
     if remember:
         page.get_by_label("Remember me for 30 days").check()
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/settings/account/")
+    page.wait_for_url(f"{base}/")  # "My learning"
 
 
 def session_cookie(page):
@@ -54,10 +54,15 @@ def test_signup_verify_login_edit_profile_and_view_it_as_three_audiences(live_se
     page.goto(re.sub(r"^https?://[^/]+", base, link))
     screenshot(page, "03-confirm")
     page.get_by_role("button", name="Confirm").click()
+    # Confirming right after signing up signs the member in, on "My learning"
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_role("heading", name="My learning").is_visible()
+    page.context.clear_cookies()
 
     # Sign in without "remember me": a browser-session cookie
     sign_in(page, base, "nora@example.org", "journey-passphrase-2026", remember=False)
     assert session_cookie(page)["expires"] == -1
+    page.goto(f"{base}/settings/account/")
     screenshot(page, "04-account-trial")
     assert "Free trial" in page.content()
     page.get_by_role("button", name="Sign out").click()

@@ -177,7 +177,7 @@ def test_a_member_without_an_authenticator_signs_in_with_the_password_alone_even
     settings.STAFF_REQUIRE_MFA = True
     response = sign_in(client, learner)
     assert response.status_code == 302
-    assert response.url == reverse("accounts:account")
+    assert response.url == reverse("site:home")
     assert signed_in_user_id(client) == str(learner.pk)
     assert "Turn on" in client.get(reverse("accounts:account")).content.decode()
 

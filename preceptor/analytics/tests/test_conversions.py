@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 import time_machine
 from django.urls import reverse
@@ -22,9 +23,14 @@ PERSON_HASH = "542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345"
 
 class Endpoint(BaseHTTPRequestHandler):
     received: list = []
+    failing: set[str] = set()  # paths that answer 503
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path in Endpoint.failing:
+            self.send_response(503)
+            self.end_headers()
+            return
         Endpoint.received.append((self.path, json.loads(body), self.headers.get("Authorization")))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -37,7 +43,7 @@ class Endpoint(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def endpoint(settings):
-    Endpoint.received = []
+    Endpoint.received, Endpoint.failing = [], set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -120,3 +126,20 @@ def test_a_retry_does_not_send_twice(client, endpoint, django_capture_on_commit_
     event = DomainEvent.objects.get(kind="trial_started", user__email="person@example.com")
     assert conversion_send(event=event) == []
     assert len(endpoint) == 2
+
+
+def test_a_send_that_fails_halfway_sends_only_what_is_missing_when_it_runs_again(client, endpoint):
+    """As when the task fails (or its worker is killed) after the first destination: the retry does not send
+    that one again, and each destination has one disclosure row."""
+    client.post(reverse("privacy:consent"), {"action": "accept_all", "next": "/"})
+    sign_up(client)  # the task that would send it runs after the commit; here it is run by hand
+    event = DomainEvent.objects.get(kind="trial_started", user__email="person@example.com")
+    Endpoint.failing = {"/google"}
+    with pytest.raises(httpx.HTTPStatusError):
+        conversion_send(event=event)
+    event.refresh_from_db()
+    assert event.data["sent_to"] == ["marketing_meta"]
+    Endpoint.failing = set()
+    assert conversion_send(event=event) == ["marketing_google"]
+    assert [path for path, _b, _a in endpoint] == ["/meta", "/google"]
+    assert Disclosure.objects.filter(user=event.user, channel="server-to-server").count() == 2

@@ -100,7 +100,28 @@ def test_full_ips_are_truncated_after_seven_days_and_rows_deleted_after_a_year(c
         retention_run()
     assert RequestLog.objects.count() == 2
     with time_machine.travel(DAY1 + timedelta(days=365, minutes=1), tick=False):
-        assert retention_run().counts["log_rows_deleted"] == 2
+        assert retention_run().counts["analytics.RequestLog#1"] == 2
+    assert not RequestLog.objects.exists()
+
+
+def test_log_rows_are_kept_as_long_as_the_setting_says(client, settings):
+    settings.RETENTION_REQUEST_LOG_DAYS = 400
+    with time_machine.travel(DAY1, tick=False):
+        visit(client, ip="203.0.113.77")
+    with time_machine.travel(DAY1 + timedelta(days=399), tick=False):
+        assert retention_run().counts["analytics.RequestLog#1"] == 0
+    assert RequestLog.objects.count() == 1
+    with time_machine.travel(DAY1 + timedelta(days=400, minutes=1), tick=False):
+        assert retention_run().counts["analytics.RequestLog#1"] == 1
+    assert not RequestLog.objects.exists()
+
+
+def test_a_shorter_setting_deletes_log_rows_sooner(client, settings):
+    settings.RETENTION_REQUEST_LOG_DAYS = 30
+    with time_machine.travel(DAY1, tick=False):
+        visit(client)
+    with time_machine.travel(DAY1 + timedelta(days=30, minutes=1), tick=False):
+        retention_run()
     assert not RequestLog.objects.exists()
 
 

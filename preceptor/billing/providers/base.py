@@ -99,6 +99,13 @@ class PaymentProvider(ABC):
     def cancel(self, *, subscription: Subscription) -> None:
         """Ask the provider to end the subscription at the end of the paid period."""
 
+    can_resume: ClassVar[bool] = False  # whether a cancelled subscription can renew again before its period ends
+
+    def resume(self, *, subscription: Subscription) -> None:
+        """Undo ``cancel`` while the paid period lasts: the subscription renews again. Only where ``can_resume``;
+        a provider whose cancellation is final keeps this refusal (the page then says so before cancelling)."""
+        raise ProviderError(f"{self.label} cannot resume a cancelled subscription")
+
     @abstractmethod
     def order_checkout_url(self, *, request: HttpRequest, order: Order) -> str:
         """Where to send the member to pay a one-off ``order``; records the provider's id on the order."""
@@ -113,6 +120,19 @@ class PaymentProvider(ABC):
     def manage_url(self, *, request: HttpRequest, user: User) -> str | None:
         """A provider-hosted page to change the card or plan; None when the provider has none."""
         return None
+
+    # Erasure (decision 0029)
+    can_delete_customers: ClassVar[bool] = False  # the provider's API deletes a customer record on request
+
+    def customer_delete(self, *, provider_id: str) -> bool:
+        """Delete the customer ``provider_id`` at the provider (an erased member's): True when deleted now, False
+        when it was already gone (a replay). Raises ``ProviderError`` when the provider could not be reached.
+        Only where ``can_delete_customers``; elsewhere the erasure records a task instead."""
+        raise ProviderError(f"{self.label} cannot delete a customer through its API")
+
+    def erasure_ask(self) -> str:
+        """What the privacy officer must ask of the provider when it offers no deletion API (blank: nothing)."""
+        return ""
 
     def redirect_origins(self) -> list[str]:
         """The origins (scheme, host, port) our checkout and manage POSTs redirect the browser to. A page that

@@ -72,10 +72,18 @@ class DemoProvider(PaymentProvider):
             self._event("invoice.paid", {"invoice": invoice, "subscription": remote.demo_id}),
         ]
 
+    can_resume = True
+
     def cancel(self, *, subscription: Subscription) -> None:
+        self._set_cancel_at_period_end(subscription, True)
+
+    def resume(self, *, subscription: Subscription) -> None:
+        self._set_cancel_at_period_end(subscription, False)
+
+    def _set_cancel_at_period_end(self, subscription: Subscription, value: bool) -> None:
         from preceptor.billing.services import event_handle
 
-        DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(cancel_at_period_end=True)
+        DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(cancel_at_period_end=value)
         event_handle(
             provider=self,
             event=self._event("customer.subscription.updated", {"subscription": subscription.provider_id}),

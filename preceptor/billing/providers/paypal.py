@@ -83,6 +83,15 @@ class PayPalProvider(PaymentProvider):
     label = "PayPal"
     payment_failed_events = frozenset({"BILLING.SUBSCRIPTION.PAYMENT.FAILED"})
 
+    def erasure_ask(self) -> str:
+        """PayPal has no API to delete a payer: it keeps its account holders' records as their controller."""
+        return (
+            "PayPal offers no API to delete a payer. Write to PayPal's data-protection contact: the member behind "
+            "the PayPal subscriptions and orders listed here has been erased; delete what PayPal processed for us "
+            "about them (the subscriber e-mail and our member reference, custom_id) beyond what PayPal must keep "
+            "as controller of its own account. Then close this task."
+        )
+
     def __init__(self, *, fetcher: CertificateFetcher | None = None, transport: httpx.BaseTransport | None = None):
         self.fetcher = fetcher or fetch_certificate
         self.transport = transport
@@ -148,6 +157,10 @@ class PayPalProvider(PaymentProvider):
         if not approve or urlsplit(approve).hostname not in {"www.paypal.com", "www.sandbox.paypal.com"}:
             raise ProviderError("PayPal gave no approval link on a PayPal host")
         return approve
+
+    # PayPal's cancellation is final (a CANCELLED subscription cannot be activated again), so there is no
+    # ``resume``: the cancel page says so before the member confirms.
+    can_resume = False
 
     def cancel(self, *, subscription: Subscription) -> None:
         self._call(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import stripe
 from django.conf import settings
@@ -89,6 +90,21 @@ class StripeProvider(PaymentProvider):
         Customer.objects.get_or_create(user=user, provider=self.name, defaults={"provider_id": customer.id})
         return customer.id
 
+    can_delete_customers = True
+
+    def customer_delete(self, *, provider_id: str) -> bool:
+        """Delete the customer at Stripe (which also cancels its subscriptions there); a customer Stripe no longer
+        has (a replay, or deleted in the dashboard) counts as done."""
+        try:
+            self.client.v1.customers.delete(provider_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return False
+            raise ProviderError(str(exc)) from exc
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        return True
+
     def checkout_url(self, *, request: HttpRequest, user: User, price: Price) -> str:
         if not price.stripe_price_id:
             raise ProviderError(f"{price} has no Stripe price id")
@@ -166,6 +182,17 @@ class StripeProvider(PaymentProvider):
             paid_at=_when(charge.get("created")) if isinstance(charge, dict) else None,
         )
 
+    def order_returned(self, *, order: Order) -> None:
+        """The buyer is back from Checkout: re-read the session now rather than wait for the webhook, so the page
+        they land on already shows what they bought (the webhook's later sync changes nothing)."""
+        from preceptor.billing.services import order_sync
+
+        try:
+            remote = self.fetch_order(order.provider_id)
+        except stripe.StripeError as exc:
+            raise ProviderError(str(exc)) from exc
+        order_sync(provider=self, remote=remote)
+
     def manage_url(self, *, request: HttpRequest, user: User) -> str | None:
         customer = Customer.objects.filter(user=user, provider=self.name).first()
         if customer is None:
@@ -181,15 +208,24 @@ class StripeProvider(PaymentProvider):
             raise ProviderError(str(exc)) from exc
         return portal.url  # never cached or logged
 
+    can_resume = True
+
     def cancel(self, *, subscription: Subscription) -> None:
+        self._set_cancel_at_period_end(subscription, True)
+
+    def resume(self, *, subscription: Subscription) -> None:
+        self._set_cancel_at_period_end(subscription, False)
+
+    def _set_cancel_at_period_end(self, subscription: Subscription, value: bool) -> None:
         try:
-            self.client.v1.subscriptions.update(subscription.provider_id, params={"cancel_at_period_end": True})
+            self.client.v1.subscriptions.update(subscription.provider_id, params={"cancel_at_period_end": value})
+            remote = self.fetch_subscription(subscription.provider_id)
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
         # The customer.subscription.updated webhook brings the change back; sync now too for the page.
         from preceptor.billing.services import subscription_sync
 
-        subscription_sync(provider=self, remote=self.fetch_subscription(subscription.provider_id))
+        subscription_sync(provider=self, remote=remote)
 
     def verify(self, request: HttpRequest) -> IncomingEvent:
         try:
@@ -232,7 +268,7 @@ class StripeProvider(PaymentProvider):
             if _id(payment.get("charge")):
                 return _id(payment.get("charge"))
             if _id(payment.get("payment_intent")):
-                intent = self.client.v1.payment_intents.retrieve(_id(payment["payment_intent"])).to_dict()
+                intent = self._read("payment_intents", _id(payment["payment_intent"]))
                 return _id(intent.get("latest_charge"))
         return ""
 
@@ -240,18 +276,24 @@ class StripeProvider(PaymentProvider):
         """The Checkout session of a one-off order that a refunded or disputed charge paid, if any."""
         ref = (charge.get("metadata") or {}).get("preceptor_order")
         if not ref and _id(charge.get("payment_intent")):
-            intent = self.client.v1.payment_intents.retrieve(_id(charge["payment_intent"])).to_dict()
+            intent = self._read("payment_intents", _id(charge["payment_intent"]))
             ref = (intent.get("metadata") or {}).get("preceptor_order")
         if not ref:
             return ""
         return Order.objects.filter(public_id=ref).values_list("provider_id", flat=True).first() or ""
 
     def _invoice_for_charge(self, charge_id: str) -> str:
-        charge = self.client.v1.charges.retrieve(charge_id).to_dict()
+        charge = self._read("charges", charge_id)
         return _id(charge.get("invoice"))
 
+    def _read(self, resource: str, object_id: str) -> dict[str, Any]:
+        """GET one object as plain JSON. What a webhook re-reads is only read, field by field: the same request as
+        ``client.v1.<resource>.retrieve(id)``, the same errors, without building (and then flattening with
+        ``to_dict``) a StripeObject tree, which cost a webhook as much as the request itself (decision 0040)."""
+        return self.client.raw_request("get", f"/v1/{resource}/{quote(object_id, safe='')}").data
+
     def fetch_subscription(self, provider_id: str) -> RemoteSubscription:
-        sub = self.client.v1.subscriptions.retrieve(provider_id).to_dict()
+        sub = self._read("subscriptions", provider_id)
         item = (sub.get("items") or {}).get("data", [{}])[0]
         price = item.get("price") or item.get("plan") or {}
         # Since 2025-03-31 the period lives on the item; older versions (and localstripe) keep it on the subscription.
@@ -268,11 +310,11 @@ class StripeProvider(PaymentProvider):
         )
 
     def fetch_payment(self, provider_id: str) -> RemotePayment:
-        invoice = self.client.v1.invoices.retrieve(provider_id).to_dict()
+        invoice = self._read("invoices", provider_id)
         charge_id = self._invoice_charge(invoice)
         refunded, disputed = 0, False
         if charge_id:
-            charge = self.client.v1.charges.retrieve(charge_id).to_dict()
+            charge = self._read("charges", charge_id)
             refunded, disputed = charge.get("amount_refunded", 0), bool(charge.get("disputed"))
         line = ((invoice.get("lines") or {}).get("data") or [{}])[0]
         period = line.get("period") or {}

@@ -30,3 +30,8 @@ def test_pages_for_anonymous_other_member_and_owner(client, prices, learner, out
     assert "No payments yet." in client.get(reverse("billing:overview")).content.decode()
     client.post(reverse("billing:cancel"))
     assert not Subscription.objects.get(user=learner).cancel_at_period_end
+    client.force_login(learner)
+    client.post(reverse("billing:cancel"))
+    client.force_login(outsider)
+    client.post(reverse("billing:resume"))  # someone else's cancellation is not theirs to undo
+    assert Subscription.objects.get(user=learner).cancel_at_period_end

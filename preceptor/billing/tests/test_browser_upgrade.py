@@ -27,7 +27,7 @@ def test_upgrade_see_pro_content_and_receipt_cancel_keep_until_period_end_then_l
         page.get_by_label("E-mail address").fill(learner.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{base}/settings/account/")
+        page.wait_for_url(f"{base}/")  # "My learning"
 
     sign_in()
 
@@ -51,8 +51,18 @@ def test_upgrade_see_pro_content_and_receipt_cancel_keep_until_period_end_then_l
     assert page.get_by_text("Count the QRS complexes.").is_visible()
 
     page.goto(f"{base}/billing/")
-    page.get_by_role("button", name="Cancel membership").click()
-    assert page.get_by_text("You keep Pro until the end of the paid period.").is_visible()
+    page.get_by_role("link", name="Cancel membership").click()
+    assert page.get_by_role("heading", name="Cancel your membership?").is_visible()
+    assert page.get_by_text("can resume the membership").is_visible()
+    screenshot(page, "05-cancel-confirmation")
+    page.get_by_role("button", name="Yes, cancel my membership").click()
+    assert page.get_by_text("and can resume it until then.").first.is_visible()
+    page.get_by_role("button", name="Resume membership").click()
+    assert page.get_by_text("Your membership is resumed").is_visible()
+    assert not Subscription.objects.get(user=learner).cancel_at_period_end
+    page.get_by_role("link", name="Cancel membership").click()
+    page.get_by_role("button", name="Yes, cancel my membership").click()
+    assert page.get_by_role("button", name="Resume membership").is_visible()
     screenshot(page, "05-cancelled")
 
     period_end = Subscription.objects.get(user=learner).current_period_end

@@ -70,7 +70,7 @@ def test_an_amount_that_differs_at_the_provider_is_refused(order):
     assert Order.objects.get().status == "pending"
 
 
-def test_stripe_checkout_in_payment_mode_carries_the_order_reference(rf, fake_stripe, order):  # noqa: F811
+def test_stripe_checkout_in_payment_mode_carries_the_order_reference(rf, fake_stripe, order):  # noqa: F811 -- fixtures imported from another conftest
     request = rf.get("/")
     url = order_checkout_start(provider=get("stripe"), request=request, order=order)
     assert url.startswith("https://checkout.stripe.com/")
@@ -84,7 +84,7 @@ def test_stripe_checkout_in_payment_mode_carries_the_order_reference(rf, fake_st
     assert Order.objects.get().provider_id == "cs_test_fake"
 
 
-def test_a_paypal_order_is_captured_on_return_and_a_refund_webhook_takes_it_back(client, paypal, order, learner):  # noqa: F811
+def test_a_paypal_order_is_captured_on_return_and_a_refund_webhook_takes_it_back(client, paypal, order, learner):  # noqa: F811 -- fixtures imported from another conftest
     orders: dict = {}
     handler = paypal.handler
 

@@ -236,3 +236,26 @@ def test_cancelling_keeps_pro_until_the_paid_period_ends(client, paypal, paypal_
     assert membership_for(learner).is_pro and not membership_for(learner).renews
     later = subscription.current_period_end + timedelta(minutes=1)
     assert not membership_for(learner, now=later).is_pro
+
+
+def test_a_sale_webhook_mails_the_receipt_in_the_members_language(
+    client, paypal, paypal_price, learner, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    learner.language = "de"
+    learner.save(update_fields=["language"])
+    sub_id = paypal.subscription(learner, "P-PRO-MONTH-EUR")
+    paypal.sales["SALE-2"] = {
+        "id": "SALE-2",
+        "state": "completed",
+        "billing_agreement_id": sub_id,
+        "amount": {"total": "29.00", "currency": "EUR"},
+        "create_time": "2026-11-25T10:00:00Z",
+    }
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # PayPal's request: nothing of the member's language in it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, event("PAYMENT.SALE.COMPLETED", {"id": "SALE-2", "billing_agreement_id": sub_id}))
+    assert response.status_code == 200
+    [receipt] = [message for message in mail.outbox if "Preceptor-Beleg" in message.subject]
+    assert receipt.to == [learner.email] and "Vielen Dank für Ihre Zahlung." in receipt.body

@@ -80,3 +80,37 @@ def test_a_slug_longer_than_any_course_slug_finds_nothing_without_a_query(db, dj
     assert Course._meta.get_field("slug").max_length == SLUG_MAX_LENGTH
     with django_assert_num_queries(0):
         assert course_content(slug="7" * 5000) is None
+
+
+def _outline_rows(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<li class="outline-lesson[^"]*">(.*?)</li>', html, flags=re.S)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "learner", "trial_ended"])
+def test_the_free_lesson_is_marked_free_and_never_shown_locked(client, request, course, who):
+    """The outline shows what the access rule says: the free lesson open (to a visitor, once signed in), the
+    others locked."""
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    first, *others = _outline_rows(client.get(course.get_absolute_url()).content.decode())
+    assert "Free" in first and "icon-lock" not in first and "(locked)" not in first
+    assert others and all("icon-lock" in row and "(locked)" in row and "Free" not in row for row in others)
+    outline = course_outline(slug=course.slug, user=viewer(request, who))
+    assert [item.access.locked for item in outline.lessons] == [False] + [True] * len(others)
+
+
+@pytest.mark.django_db
+def test_a_pro_member_sees_no_lock_and_no_free_mark(client, course, pro_member):
+    client.force_login(pro_member)
+    rows = _outline_rows(client.get(course.get_absolute_url()).content.decode())
+    assert rows and not [row for row in rows if "icon-lock" in row or "Free" in row]
+
+
+@pytest.mark.django_db
+def test_a_visitor_opening_the_free_lesson_is_told_it_is_free_once_signed_in(client, course):
+    first = course_outline(slug=course.slug, user=AnonymousUser()).lessons[0]
+    html = client.get(first.lesson.url).content.decode()
+    assert "This lesson is free: sign in to watch it" in html and "icon-lock" not in html.split("lesson-main")[1]

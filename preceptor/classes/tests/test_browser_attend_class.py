@@ -1,4 +1,4 @@
-"""A trial member buys a class with the demo provider, signs up, receives the 24-hour reminder (frozen time),
+"""A trial member buys a class with the demo provider (which seats them), receives the 24-hour reminder (frozen time),
 joins the meeting (a local BigBlueButton double that checks checksums, on another origin: the CSP is enforced and
 the class page admits that host in form-action); the teacher accepts the terms, sees the roster and starts the
 meeting; the member then finds that teacher in their disclosure ledger. Screenshots in test-artifacts/."""
@@ -36,15 +36,16 @@ def test_buy_sign_up_reminder_join_roster_and_ledger(
     screenshot(page, "03-demo-checkout")
     page.get_by_role("button", name="Pay").click()
     page.wait_for_url(f"{base}{live_class.get_absolute_url()}")
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_selector("text=You are signed up.")
+    page.wait_for_selector("text=You are signed up.")  # the purchase seats the buyer: no second step
+    assert page.get_by_role("button", name="Sign up").count() == 0
     screenshot(page, "04-signed-up")
     assert Registration.objects.get(user=learner).status == "registered"
+    assert [m.subject for m in mail.outbox if m.attachments] == ["[Preceptor] Your seat is booked: ECG clinic"]
 
     mail.outbox.clear()
     services.reminders_send(now=live_class.starts_at - timedelta(hours=23))
     [reminder] = mail.outbox
-    assert reminder.to == [learner.email] and reminder.subject == "Tomorrow: ECG clinic"
+    assert reminder.to == [learner.email] and reminder.subject == "[Preceptor] Tomorrow: ECG clinic"
     assert live_class.get_absolute_url() in reminder.body
 
     with time_machine.travel(live_class.starts_at - timedelta(minutes=5), tick=True):

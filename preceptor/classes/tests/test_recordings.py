@@ -83,7 +83,6 @@ def test_staff_publish_a_recording_and_bad_captions_are_explained(client, live_c
         {
             "video": SimpleUploadedFile("r.webm", video),
             "captions": SimpleUploadedFile("r.vtt", b"not captions"),
-            "duration": "17",
         },
     )
     assert bad.status_code == 200 and "not a WebVTT file" in bad.content.decode()
@@ -94,10 +93,27 @@ def test_staff_publish_a_recording_and_bad_captions_are_explained(client, live_c
         {
             "video": SimpleUploadedFile("r.webm", video),
             "captions": SimpleUploadedFile("r.vtt", (DEMO_MEDIA / "ecg-essentials.vtt").read_bytes()),
-            "duration": "17",
             "transcript": "Twelve leads.",
         },
     )
     live_class.refresh_from_db()
     assert good.status_code == 302 and good["Location"] == live_class.recording.get_absolute_url()
-    assert live_class.recording.lessons.get().video_duration == 17
+    assert live_class.recording.lessons.get().video_duration == 17.01  # read from the file, not typed
+
+
+def test_a_recording_whose_file_states_no_length_is_refused(client, staff, live_class):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from preceptor.conftest import DEMO_MEDIA
+
+    client.force_login(staff)
+    response = client.post(
+        f"/staff/classes/{live_class.slug}/recording/",
+        {
+            "video": SimpleUploadedFile("r.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 64),
+            "captions": SimpleUploadedFile("r.vtt", (DEMO_MEDIA / "ecg-essentials.vtt").read_bytes()),
+        },
+    )
+    assert response.status_code == 200 and "does not state its length" in response.content.decode()
+    live_class.refresh_from_db()
+    assert live_class.recording is None

@@ -18,7 +18,7 @@ def test_members_and_visitors_have_no_teacher_dashboard(client, request, live_cl
 def test_the_public_teacher_page_lists_their_classes(client, live_class, tutor):
     tutor.is_public = True
     tutor.save()
-    html = client.get("/teachers/tina-teacher/").content.decode()
+    html = client.get("/teachers/tina-teacher/", follow=True).content.decode()
     assert "Prof. Tina Teacher" in html and "ECG clinic" in html and "not employees" in html
     assert client.get("/teachers/nobody/").status_code == 404
 

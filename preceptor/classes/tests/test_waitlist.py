@@ -26,4 +26,6 @@ def test_a_full_class_waitlists_and_a_cancellation_promotes_the_first_in_line(
     assert promoted == waiting
     waiting.refresh_from_db()
     assert waiting.status == "registered"
-    assert [m.subject for m in mail.outbox] == ["A seat is yours: ECG clinic"] and mail.outbox[0].to == [outsider.email]
+    assert [m.subject for m in mail.outbox] == ["[Preceptor] A seat is yours: ECG clinic"] and mail.outbox[0].to == [
+        outsider.email
+    ]

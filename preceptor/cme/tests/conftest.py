@@ -77,10 +77,28 @@ def evaluated(user, activity: Activity, when=None):
     return evaluation_submit(user=user, activity=activity, answers=answers, now=when)
 
 
+def studied(user, activity: Activity, minutes: int = 120):
+    """``minutes`` of learning time measured in the activity's course (decision 0020), written directly for the
+    tests about something else; the lesson pages measure it (``catalog/tests/test_learning_time.py``)."""
+    from preceptor.catalog.models import Lesson, LessonProgress, Module
+    from preceptor.catalog.services import lesson_create
+
+    lesson = Lesson.objects.filter(course=activity.course).order_by("pk").first()
+    if lesson is None:
+        assert activity.course is not None
+        module = Module.objects.create(course=activity.course, title="Reading")
+        lesson = lesson_create(module=module, title="Reading", slug="reading", kind="text", body="Read.")
+    progress, _ = LessonProgress.objects.update_or_create(
+        user=user, lesson=lesson, defaults={"measured_seconds": minutes * 60}
+    )
+    return progress
+
+
 @pytest.fixture
 def ready(pro_member, activity):
-    """A Pro physician who passed the post-test and filled in the evaluation."""
+    """A Pro physician who studied the course for two hours, passed the post-test and filled in the evaluation."""
     physician(pro_member)
+    studied(pro_member, activity)
     passed(pro_member, activity)
     evaluated(pro_member, activity)
     return pro_member

@@ -98,7 +98,9 @@ def test_req15_separate_ecmec_certificate_with_the_amount_earned_and_statement(r
 
 
 def test_participation_certificate_has_no_ama_credit_wording(pro_member, activity):
-    from preceptor.cme.tests.conftest import evaluated, passed
+    from preceptor.cme.tests.conftest import evaluated, passed, studied
+
+    studied(pro_member, activity)
 
     passed(pro_member, activity)
     evaluated(pro_member, activity)

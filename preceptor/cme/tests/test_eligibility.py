@@ -235,10 +235,24 @@ def test_req15_the_ecmec_amount_follows_the_accredited_value_and_the_claim():
 
 @pytest.mark.parametrize(
     "minutes, expected",
-    [(0, None), (7, "0.00"), (8, "0.25"), (20, "0.25"), (44, "0.75"), (52, "0.75"), (53, "1.00"), (600, "2.00")],
+    [(0, None), (14, None), (15, "0.25"), (29, "0.25"), (44, "0.50"), (53, "0.75"), (60, "1.00"), (600, "2.00")],
 )
-def test_req02_req04_the_suggested_amount_is_the_recorded_time_half_up_and_never_above_the_maximum(minutes, expected):
+def test_req04_the_suggested_amount_is_the_measured_time_rounded_down_and_never_above_the_maximum(minutes, expected):
     assert default_amount(enduring(), minutes) == (Decimal(expected) if expected else None)
+
+
+def test_an_amount_above_the_measured_time_and_its_tolerance_needs_a_reason():
+    # 20 measured minutes + 15 minutes' tolerance = 35 minutes → 0.5 credits (half up, requirement 2).
+    assert amount_refusal(enduring(), Decimal("0.5"), measured_minutes=20) is None
+    refusal = amount_refusal(enduring(), Decimal("0.75"), measured_minutes=20)
+    assert refusal is not None and refusal.code == "measured"
+    assert "measured learning time is 20 minutes" in refusal.message and "at most 0.5 credits" in refusal.message
+    assert amount_refusal(enduring(), Decimal("0.75"), measured_minutes=20, reason="too short") is not None
+    reason = "I read the handout on paper on the ward."
+    assert amount_refusal(enduring(), Decimal("2"), measured_minutes=20, reason=reason) is None
+    assert amount_refusal(enduring(), Decimal("2.25"), measured_minutes=20, reason=reason).code == "max"
+    assert amount_refusal(enduring(), Decimal("2"), measured_minutes=None) is None  # nothing measured: live or none
+    assert amount_refusal(live(), Decimal("0.75"), attended_minutes=38, measured_minutes=0) is None  # attendance
 
 
 def test_a_second_claim_for_the_same_credit_type_is_refused():

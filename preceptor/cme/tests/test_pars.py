@@ -169,12 +169,14 @@ def test_req26_dates_are_taken_in_us_central_time(claim):
     identity_for(claim.user)
     Claim.objects.filter(pk=claim.pk).update(completed_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
     text, _ = export(year=2025, now=datetime(2026, 1, 15, tzinfo=UTC))
-    assert records(text)[0]["Activity"]["Module"]["CompletedDateTime"] == "2025-12-31T17:30:00"
+    assert (
+        records(text)[0]["Activity"]["Module"]["CompletedDateTime"] == "2025-12-31T17:30:00-06:00"
+    )  # Central time, its offset explicit
     # 02:00 UTC on 1 January is still 31 December in Chicago: it belongs to the earlier year.
     Claim.objects.filter(pk=claim.pk).update(completed_at=datetime(2026, 1, 1, 2, 0, tzinfo=UTC))
     ParsRecord.objects.all().delete()
     text, _ = export(year=2025, now=datetime(2026, 1, 15, tzinfo=UTC))
-    assert records(text)[0]["Activity"]["Module"]["CompletedDateTime"] == "2025-12-31T20:00:00"
+    assert records(text)[0]["Activity"]["Module"]["CompletedDateTime"] == "2025-12-31T20:00:00-06:00"
     assert export(year=2026, now=datetime(2026, 1, 15, tzinfo=UTC))[1].added == 0
 
 
@@ -200,13 +202,14 @@ def test_req28_tsv_export_columns_follow_the_pinned_fixture(claim):
     assert header + "\n" == golden and tuple(header.split("\t")) == TSV_COLUMNS
     cells = dict(zip(TSV_COLUMNS, row.split("\t"), strict=True))
     assert cells["LearnerRecordAction"] == "add" and cells["NumberOfCredits"] == "1.75"
-    assert cells["UniqueIDDomain"] == "NPI" and cells["CompletedDateTime"] == "2026-06-01T10:00:00"
+    assert cells["UniqueIDDomain"] == "NPI" and cells["CompletedDateTime"] == "2026-06-01T10:00:00-05:00"
 
 
 def test_req29_activity_counts_physicians_and_other_learners(claim, activity, outsider):
-    from preceptor.cme.tests.conftest import evaluated, passed
+    from preceptor.cme.tests.conftest import evaluated, passed, studied
 
     make_pro(outsider)
+    studied(outsider, activity)
     passed(outsider, activity)
     evaluated(outsider, activity)
     credit_claim(user=outsider, activity=activity, credits=Decimal("1"))  # a participation claim

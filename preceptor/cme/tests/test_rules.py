@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from preceptor.cme.models import Activity, Claim, FacultyDisclosure, Provider, RequirementStatus
 from preceptor.cme.services import ClaimRefused, claim_amend, claim_revoke, credit_claim, evaluation_questions_ensure
-from preceptor.cme.tests.conftest import evaluated, make_activity, passed, physician
+from preceptor.cme.tests.conftest import evaluated, make_activity, passed, physician, studied
 from preceptor.core.models import AuditEvent
 from preceptor.profiles.models import Profession
 from preceptor.quizzes.models import Quiz
@@ -39,28 +39,36 @@ def test_req03_claim_cap_rejects_claims_above_the_maximum(ready, activity, clien
     assert not Claim.objects.exists()  # refused, not clamped
 
 
-def test_req04_claim_commensurate_default_is_recorded_time_and_certificate_shows_claimed(ready, activity, client):
-    from preceptor.catalog.models import Lesson
-    from preceptor.catalog.services import lesson_complete, lesson_open, progress_record
+def test_req04_claim_commensurate_default_is_recorded_time_and_certificate_shows_claimed(pro_member, activity, client):
+    from preceptor.catalog.models import Module
+    from preceptor.catalog.services import lesson_complete, lesson_create, lesson_open, reading_time_record
 
-    video, reading = Lesson.objects.filter(course=activity.course)[:2]  # 10 + 10 minutes
-    opened = timezone.now() - timedelta(minutes=1)
-    lesson_open(user=ready, lesson=video, now=opened)  # a video is completed only by watching it
-    progress_record(user=ready, lesson=video, position=17, watched_delta=17, now=opened + timedelta(seconds=17))
-    lesson_complete(user=ready, lesson=reading)
-    client.force_login(ready)
+    physician(pro_member)
+    passed(pro_member, activity)
+    evaluated(pro_member, activity)
+    module = Module.objects.filter(course=activity.course).first()
+    reading = lesson_create(module=module, title="Long read", slug="long-read", kind="text", body="word " * 6000)
+    assert reading.minutes == 30  # 6,000 words at 200 a minute: the label comes from the text
+    start = timezone.now() - timedelta(hours=1)
+    lesson_open(user=pro_member, lesson=reading, now=start)
+    for second in range(15, 40 * 60 + 1, 15):  # 40 minutes with the page visible
+        reading_time_record(user=pro_member, lesson=reading, now=start + timedelta(seconds=second))
+    lesson_complete(user=pro_member, lesson=reading, now=start + timedelta(minutes=40, seconds=5))
+    client.force_login(pro_member)
     page = client.get(activity.get_absolute_url()).content.decode()
-    assert 'name="claim-credits" value="0.25"' in page  # 20 minutes recorded → 0.25 (20/15 = 1.33 quarters)
-    assert "Your recorded learning time is 20 minutes" in page
-    claims = credit_claim(user=ready, activity=activity, credits=Decimal("1.75"))
-    assert claims[0].claimed_credits == Decimal("1.75") != activity.ama_max_credits
+    assert 'name="claim-credits" value="0.50"' in page  # 40 minutes measured → 0.5, rounded down
+    assert "Your measured learning time (video watched, time on readings) is 40 minutes" in page
+    claims = credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))  # 40 + 15 minutes → 1.0
+    assert claims[0].claimed_credits == Decimal("1") != activity.ama_max_credits
+    assert claims[0].measured_minutes == 40 and claims[0].time_reason == ""
     verify = client.get(claims[0].get_absolute_url()).content.decode()
-    assert "1.75" in verify and "maximum of 2" not in verify.split("statements")[0]
+    assert "maximum of 2" not in verify.split("statements")[0]
 
 
 def test_req05_pass_gate_needs_a_score_at_the_activity_threshold(pro_member, activity):
     physician(pro_member)
     evaluated(pro_member, activity)
+    studied(pro_member, activity)
     passed(pro_member, activity, score="60.00")
     with pytest.raises(ClaimRefused) as refused:
         credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
@@ -83,6 +91,7 @@ def test_req06_threshold_is_shown_on_the_course_page_and_the_quiz_start_screen(c
 
 def test_req07_evaluation_gate_blocks_the_claim_until_submitted(pro_member, activity):
     physician(pro_member)
+    studied(pro_member, activity)
     passed(pro_member, activity)
     with pytest.raises(ClaimRefused) as refused:
         credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
@@ -173,12 +182,13 @@ def test_req11_enduring_expiry_at_most_three_years_and_claims_after_expiry_refus
 )
 def test_req16_ama_credit_only_for_physicians(pro_member, activity, profession, expected, client):
     physician(pro_member, profession)
+    studied(pro_member, activity)
     passed(pro_member, activity)
     evaluated(pro_member, activity)
     [claim] = credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
     assert claim.credit_type == expected
     page = client.get(claim.get_absolute_url()).content.decode()
-    facts = page.split('<section class="small muted statements">')[0]
+    facts = page.split('<section class="small muted statements"')[0]
     assert ("AMA PRA Category 1 Credit" in facts) is (expected == "ama")
 
 
@@ -213,6 +223,7 @@ def test_req19_audit_trail_for_create_amend_revoke(ready, activity, staff):
 
 def test_req20_eligibility_records_each_requirement_with_a_reason(pro_member, activity):
     physician(pro_member)
+    studied(pro_member, activity)
     passed(pro_member, activity, score="50.00")
     with pytest.raises(ClaimRefused):
         credit_claim(user=pro_member, activity=activity, credits=Decimal("1"))
@@ -327,6 +338,7 @@ def test_req36_membership_gate_and_certificates_stay_verifiable(ready, activity,
     verify = client.get(f"/certificates/{claim.certificate_id}/")
     assert verify.status_code == 200 and "Valid certificate" in verify.content.decode()
     other = make_activity_for_second_claim(activity)
+    studied(ready, other)
     with pytest.raises(ClaimRefused) as refused:
         credit_claim(user=ready, activity=other, credits=Decimal("1"))
     assert "Pro membership" in refused.value.messages[0]

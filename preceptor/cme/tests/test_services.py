@@ -14,7 +14,7 @@ from preceptor.cme.certificates import CertificateError, certificate_fields
 from preceptor.cme.eligibility import default_evaluation_questions
 from preceptor.cme.models import Activity, Claim, EvaluationQuestion, LearnerIdentity, RequirementStatus
 from preceptor.cme.services import ClaimRefused, claim_submit, credit_claim
-from preceptor.cme.tests.conftest import evaluated, passed, physician
+from preceptor.cme.tests.conftest import evaluated, passed, physician, studied
 from preceptor.core.models import AuditEvent
 
 
@@ -45,6 +45,7 @@ def ama_and_ecmec(activity: Activity) -> Activity:
 def refused_once(pro_member, ama_and_ecmec):
     """A physician who passed, tried to claim before the evaluation (its statuses are recorded), then evaluated."""
     physician(pro_member)
+    studied(pro_member, ama_and_ecmec)
     passed(pro_member, ama_and_ecmec)
     with pytest.raises(ClaimRefused):
         credit_claim(user=pro_member, activity=ama_and_ecmec, credits=Decimal("1.75"))
@@ -93,6 +94,7 @@ def test_req20_a_failure_while_issuing_a_certificate_leaves_nothing_half_written
 
 def test_req20_a_refused_attempt_records_its_statuses_and_creates_nothing(pro_member, activity):
     physician(pro_member)
+    studied(pro_member, activity)
     attempt = claim_submit(
         user=pro_member,
         activity=activity,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -38,7 +41,7 @@ def test_req35_transcript_lists_each_completion_with_totals_and_filters_by_date(
     for expected in (
         "2026-03-10",
         "Heart Rhythm Basics",
-        "enduring material",
+        "Enduring material",
         "AMA PRA Category 1 Credit™",
         "1.75",
         "CME Consultants",
@@ -65,7 +68,7 @@ def test_req35_transcript_exports_csv_and_pdf(client, ready, claims):
     assert (row["completed"], row["title"], row["format"], row["credits"], row["provider"]) == (
         "2026-03-10",
         "Heart Rhythm Basics",
-        "enduring material",
+        "Enduring material",
         "1.75",
         "CME Consultants",
     )
@@ -113,6 +116,42 @@ def test_identity_page_saves_details_and_records_consent(client, pro_member):
     )
     assert "not a valid NPI" in bad.content.decode()
     assert client.get("/cme/identity/").status_code == 200
+
+
+def pdf_words(data: bytes) -> list[tuple[float, float, float, float, str]]:
+    """Each word of the PDF with its box (x min, y min, x max, y max), from ``pdftotext -bbox``."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is missing: .ci/run installs it")
+    done = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True)
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pattern, done.stdout.decode())]
+
+
+def test_the_transcript_pdf_wraps_long_cells_inside_their_columns(client, ready, claims, activity):
+    activity.course.title = "Atrial fibrillation and flutter: rate, rhythm and the anticoagulation decisions after them"
+    activity.course.save()
+    client.force_login(ready)
+    words = pdf_words(client.get("/cme/?format=pdf").content)
+    text = " ".join(w[4] for w in words)
+    assert "anticoagulation" in text and "Enduring" in text and "material" in text
+    overlaps = [
+        (a[4], b[4])
+        for i, a in enumerate(words)
+        for b in words[i + 1 :]
+        if abs(a[1] - b[1]) < 1 and a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5  # same line, boxes cross
+    ]
+    assert overlaps == []
+    page_width = 595.3  # A4 in points: nothing runs off the page either
+    assert max(w[2] for w in words) < page_width - 20
+
+
+def test_the_identity_page_says_optional_once_per_field(client, pro_member):
+    client.force_login(pro_member)
+    html = client.get("/cme/identity/").content.decode()
+    labels = re.findall(r"<label [^>]*>(.*?)</label>", html, flags=re.S)
+    year = [label for label in labels if "Year of birth" in label]
+    assert len(year) == 1 and year[0].count("optional") == 1
+    assert not [label for label in labels if label.lower().count("optional") > 1]
 
 
 def test_an_activity_titled_like_a_formula_comes_out_of_the_transcript_csv_as_text(client, ready, claims, activity):

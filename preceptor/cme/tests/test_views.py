@@ -11,7 +11,7 @@ from django.apps import apps
 from preceptor.catalog.models import Course
 from preceptor.cme.models import Activity, Claim
 from preceptor.cme.services import credit_claim
-from preceptor.cme.tests.conftest import evaluated, make_activity, passed
+from preceptor.cme.tests.conftest import evaluated, make_activity, passed, studied
 from preceptor.core.models import AuditEvent
 from preceptor.quizzes.models import Quiz
 
@@ -35,6 +35,7 @@ def scene(ready, activity: Activity, provider, staff) -> SimpleNamespace:
     course = Course.objects.create(slug="claimed", title="Claimed", summary="s", is_published=True)
     Quiz.objects.create(course=course, title="Post-test", slug="post-test")
     claimed = make_activity(course, provider, accme_activity_id="202600002")
+    studied(ready, claimed)
     passed(ready, claimed)
     evaluated(ready, claimed)
     [claim] = credit_claim(user=ready, activity=claimed, credits=Decimal("1"))

@@ -21,21 +21,26 @@ VERBS = frozenset(
         "add",
         "aggregate",
         "amend",
+        "approve",
         "cancel",
         "claim",
         "complete",
         "count",
         "create",
         "decide",
+        "decline",
+        "delete",
         "disclose",
         "end",
         "ensure",
+        "export",
         "extend",
         "grant",
         "handle",
         "issue",
         "join",
         "leave",
+        "notify",
         "open",
         "perform",
         "process",
@@ -45,9 +50,11 @@ VERBS = frozenset(
         "record",
         "replay",
         "request",
+        "resume",
         "revoke",
         "run",
         "save",
+        "schedule",
         "send",
         "set",
         "start",
@@ -69,12 +76,14 @@ ALLOWLIST = {
     "billing.event_handle": "stores the event in its own transaction (event_store) before processing it, so that "
     "a processing that fails leaves the event stored to retry",
     "billing.subscription_cancel": NETWORK,
+    "billing.subscription_resume": NETWORK,
     "billing.checkout_start": NETWORK,
     "billing.order_checkout_start": NETWORK,
     "classes.attendance_join": NETWORK,
     "classes.live_class_end": NETWORK,
-    "billing.event_process": "calls the provider for each effect; each upsert is its own transaction (*_sync) and "
-    "a failure must be recorded on the stored event (event_outcome_record) while the failed upsert rolls back",
+    "billing.event_process": "calls the provider for each effect outside any transaction, then upserts (*_sync) "
+    "and records the outcome in one; a failure must be recorded on the stored event (event_outcome_record) while "
+    "the failed upserts roll back",
     "classes.reminders_send": "queues one e-mail per registration; each reminder is its own transaction "
     "(reminder_send), so one that fails leaves those already sent marked as sent",
     "cme.credit_claim": "raises ClaimRefused after claim_submit committed the requirement statuses "
@@ -83,6 +92,10 @@ ALLOWLIST = {
     "fails does not undo the others",
     "privacy.retention_run": "runs every app's purge, each its own transaction, then records the run "
     "(retention_run_record); one transaction would hold every app's tables at once",
+    "mail.newsletter_batch_send": "each recipient's delivery row commits before the message leaves, so that a "
+    "batch run again after a crash sends no one twice; one transaction would undo the claims with the crash",
+    "mail.newsletters_due_start": "starts each due newsletter by its own conditional update and queues its first "
+    "batch; one newsletter's start does not wait for, or undo, another's",
 }
 
 USER_PARAMETERS = {"user", "users", "actor", "subject"}

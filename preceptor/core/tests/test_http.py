@@ -126,5 +126,21 @@ def test_a_nul_character_in_the_path_or_the_query_string_is_a_bad_request(path):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ['sessionid="abcdefgh\\000ijklmnop"', 'csrftoken="a\\000b"'])
+def test_a_nul_character_in_a_cookie_is_a_bad_request(cookie):
+    # The session store looks the session cookie up in the database: PostgreSQL would answer 500 to a NUL.
+    assert Client(raise_request_exception=False).get("/", HTTP_COOKIE=cookie).status_code == 400
+
+
+@pytest.mark.django_db
 def test_a_query_string_without_a_nul_is_let_through():
     assert Client().get("/courses/?q=ecg%20%C3%A9").status_code == 200
+
+
+def test_a_members_pdf_is_downloaded_and_never_kept_by_a_shared_cache():
+    from preceptor.core.http import pdf_download
+
+    response = pdf_download(b"%PDF-1.4", "certificate-1.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="certificate-1.pdf"'
+    assert response["Cache-Control"] == "private, no-store"

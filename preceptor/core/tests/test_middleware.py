@@ -77,13 +77,15 @@ def test_an_upload_route_refuses_a_body_above_its_own_limit(client, learner, set
         ("/staff/classes/ecg-clinic/recording/", "classes:recording"),
         ("/admin/catalog/lesson/add/", "admin:*_add"),
         ("/admin/catalog/lesson/12/change/", "admin:*_change"),
+        ("/support/", "support:contact"),
+        ("/support/webhooks/postmark/", "support:webhook_postmark"),
     ],
 )
 def test_each_upload_route_has_its_declared_limit(path, setting):
     assert body_limit(path) == settings.REQUEST_BODY_LIMITS[setting] > settings.REQUEST_MAX_BYTES
 
 
-@pytest.mark.parametrize("path", ["/settings/account/", "/support/", "/webhooks/stripe/", "/no/such/page/", "/admin/"])
+@pytest.mark.parametrize("path", ["/settings/account/", "/magazine/", "/webhooks/stripe/", "/no/such/page/", "/admin/"])
 def test_every_other_route_has_the_default(path):
     assert body_limit(path) == settings.REQUEST_MAX_BYTES
 

@@ -102,6 +102,27 @@ def test_a_path_keeps_its_shape_and_loses_only_its_secret(raw, redacted):
     assert redact_path(raw) == redacted
 
 
+def test_the_urlconf_given_by_the_request_log_redacts_as_the_current_one_and_a_long_path_too():
+    for raw in ("/accounts/password/reset/key/4-c3x2ab-9f8e7d6c5b4a/", "/courses/ecg/"):
+        assert redact_path(raw, urlconf="preceptor.config.urls") == redact_path(raw)
+    assert redact_path("/links/reset/4-secretkey/", urlconf=__name__) == "/links/reset/4-[redacted]/"
+    long_secret = "k" * 300  # longer than the paths whose spans are kept: matched every time
+    assert redact_path(f"/links/reset/4-{long_secret}/", urlconf=__name__) == "/links/reset/4-[redacted]/"
+
+
+def test_kept_spans_follow_a_changed_declaration(monkeypatch):
+    """The spans kept per path belong to one set of declared patterns: declared anew, the path is matched anew."""
+    _secret_routes.cache_clear()
+    try:
+        assert redact_path("/links/pages/my-page/", urlconf=__name__) == "/links/pages/my-page/"
+        monkeypatch.setitem(SECRET_URL_KWARGS, "links:page", ("slug",))
+        _secret_routes.cache_clear()
+        assert redact_path("/links/pages/my-page/", urlconf=__name__) == "/links/pages/[redacted]/"
+    finally:
+        monkeypatch.undo()
+        _secret_routes.cache_clear()
+
+
 def test_query_parameters_named_like_secrets_lose_their_values_and_the_rest_stay():
     query = "page=2&token=abc&sig=def&signature=x&api_key=k&code=123&state=s&checksum=c&q=heart&next=/cme/"
     assert redact_query(query) == (

@@ -1,7 +1,7 @@
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
-from preceptor.core.mail import message_from_dict, message_to_dict
+from preceptor.core.mail import email_render, message_from_dict, message_to_dict
 from preceptor.core.tasks import email_send
 
 
@@ -19,5 +19,10 @@ def test_an_email_survives_the_trip_through_the_task_queue():
 
 
 def test_the_send_task_delivers_the_message():
-    email_send.apply(args=[message_to_dict(EmailMultiAlternatives("Hi", "Body", "a@example.org", ["b@example.org"]))])
-    assert [m.subject for m in mail.outbox] == ["Hi"]
+    message = email_render(
+        template_prefix="account/email/account_already_exists",
+        context={"current_site": {"name": "Preceptor"}, "email": "b@example.org"},
+        to="b@example.org",
+    )
+    email_send.apply(args=[message_to_dict(message)])
+    assert [(m.subject, m.to) for m in mail.outbox] == [(message.subject, ["b@example.org"])]

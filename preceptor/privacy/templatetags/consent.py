@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from preceptor.core.middleware import csp_admit
 from preceptor.privacy import consent
@@ -13,9 +14,13 @@ from preceptor.privacy import consent
 register = template.Library()
 
 
-def _extend_csp(request: Any, hosts: tuple[str, ...]) -> None:
-    for directive in ("script-src", "connect-src", "img-src", "frame-src"):
-        csp_admit(request, directive, hosts)
+def _extend_csp(request: Any, purpose: dict[str, Any]) -> None:
+    """The tag's hosts for its scripts, requests and pixels; in ``frame-src`` only what the tag frames (most frame
+    nothing: the policy's ``'none'`` then stays)."""
+    for directive in ("script-src", "connect-src", "img-src"):
+        csp_admit(request, directive, purpose["hosts"])
+    if purpose["frames"]:
+        csp_admit(request, "frame-src", purpose["frames"])
 
 
 @register.inclusion_tag("privacy/_tags.html", takes_context=True)
@@ -33,7 +38,7 @@ def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
             if purpose in consent.MARKETING and context.get("accredited_content"):
                 continue  # no promotion on pages of accredited CME content
             tags[purpose] = value
-            _extend_csp(request, consent.PURPOSES[purpose]["hosts"])
+            _extend_csp(request, consent.PURPOSES[purpose])
     user = context.get("user")
     return {
         "tags": tags,
@@ -44,11 +49,16 @@ def consent_tags(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("privacy/_policy_notice.html", takes_context=True)
 def policy_notice(context: dict[str, Any]) -> dict[str, Any]:
-    from preceptor.privacy.selectors import needs_acknowledgement
+    """The notices a signed-in member must see on every page: a material policy change to acknowledge, and an
+    account deletion that is waiting for its cool-off (with the way to keep the account)."""
+    from preceptor.privacy.selectors import needs_acknowledgement, pending_erasure
 
     request = context.get("request")
+    path = getattr(request, "path", "")
     return {
         "policy": needs_acknowledgement(context.get("user")),
+        "erasure": pending_erasure(context.get("user")),
+        "on_data_page": path == reverse("privacy:data"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

@@ -90,3 +90,18 @@ def test_a_gpc_browser_sees_the_marketing_purposes_refused(live_server, new_page
     assert not page.locator("#purpose-marketing_google").is_checked()
     assert not page.locator("#purpose-marketing_meta").is_checked()
     screenshot(page, "gpc-preferences")
+
+
+def test_accepting_every_tag_leaves_the_console_free_of_policy_warnings(live_server, new_page, every_tag):
+    """Chromium warns on the console when a directive lists 'none' beside a source ("… contains the keyword
+    'none' alongside with other source expressions"), which every tag used to cause in frame-src."""
+    page = new_page()
+    watch(page, live_server.url)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"{live_server.url}/")
+    page.locator(".consent-banner").get_by_role("button", name="Accept all").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/courses/")
+    page.wait_for_load_state("networkidle")
+    assert not [text for text in console if "Content-Security-Policy" in text or "frame-src" in text], console

@@ -153,7 +153,7 @@ def test_the_export_zip_opens_its_checksums_verify_and_it_holds_every_declared_f
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     manifest = json.loads(archive.read("manifest.json"))
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert set(manifest["files"]) == set(archive.namelist()) - {"manifest.json"}
     for name, digest in manifest["files"].items():
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest

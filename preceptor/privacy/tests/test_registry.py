@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
@@ -12,6 +14,18 @@ from preceptor.profiles.models import Profile
 
 def test_every_model_with_personal_data_is_declared():
     assert registry.undeclared_models(apps.get_models()) == {}
+
+
+def test_every_personal_field_of_a_declared_model_is_declared():
+    assert registry.undeclared_fields() == {}
+
+
+def test_a_personal_field_left_out_of_a_declaration_is_caught(monkeypatch):
+    real = registry.registry()
+    core = next(app for app in real if app.app_label == "core")
+    audit = replace(core.declarations[0], fields=("action", "created_at"))  # not "actor" nor "subject"
+    monkeypatch.setattr(registry, "registry", lambda: [replace(core, declarations=(audit,))])
+    assert registry.undeclared_fields() == {"core.AuditEvent": ["actor", "subject"]}
 
 
 @isolate_apps("preceptor.privacy")
@@ -46,6 +60,7 @@ def test_each_declaration_names_purpose_basis_retention_and_fields_that_exist():
     for app in registry.registry():
         for declaration in app.declarations:
             assert declaration.purpose and declaration.legal_basis and declaration.retention
+            assert declaration.rules and declaration.purposes and declaration.bases, declaration.label
             assert declaration.erasure in ("delete", "pseudonymise", "keep")
             names = {f.name for f in declaration.model._meta.get_fields()}
             assert set(declaration.fields) <= names, declaration.label

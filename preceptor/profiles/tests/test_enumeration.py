@@ -5,6 +5,7 @@ handle nobody has."""
 import pytest
 from django.urls import reverse
 
+from preceptor.conftest import page_content
 from preceptor.profiles.services import profile_update
 from preceptor.profiles.tests.test_views import form_data
 from preceptor.profiles.views import HANDLE_CHANGE_RATE
@@ -27,7 +28,7 @@ def test_a_hidden_profile_answers_exactly_like_a_handle_nobody_has(client, reque
         hidden_page = client.get(f"/u/quiet-one/{suffix}")
         missing_page = client.get(f"/u/nobody-at-all/{suffix}")
         assert hidden_page.status_code == missing_page.status_code == 404
-        assert hidden_page.content == missing_page.content
+        assert page_content(hidden_page) == page_content(missing_page)
         assert hidden_page.headers.get("Cache-Control") == missing_page.headers.get("Cache-Control")
 
 

@@ -47,9 +47,11 @@ ALLOWED_WRITES: dict[str, set[str]] = {
     "privacy:staff_record": {"core.AuditEvent"},
     "privacy:staff_requests": {"core.AuditEvent"},
     "privacy:staff_extend": {"core.AuditEvent"},
+    "privacy:staff_legal_detail": {"core.AuditEvent"},
     "analytics:request_log": {"core.AuditEvent"},
     "cme:evaluations": {"core.AuditEvent"},
     "cme:certificate_pdf": {"core.AuditEvent"},
+    "billing:invoice_pdf": {"core.AuditEvent"},
 }
 
 VISITORS = ("anonymous", "learner", "pro", "teacher", "new_teacher", "staff")

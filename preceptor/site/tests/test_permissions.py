@@ -63,7 +63,6 @@ def staff_only(*roles: str, status: str = "200") -> Access:
 # URL name → who gets what (one Access for all the URL's variants in PAGES, or one per variant).
 MATRIX: dict[str, Access | list[Access]] = {
     "site:home": public(),
-    "site:support": public(),
     "site:healthz": public(),
     "site:staff": staff_only(*ROLES),  # the index lists the pages the roles open; an account in none gets 403
     "site:public_media": [public(), public("404")],  # a cover; an avatar, which is not a public folder
@@ -72,12 +71,19 @@ MATRIX: dict[str, Access | list[Access]] = {
     "privacy:acknowledge": signed_in("405"),
     "privacy:cookies": public(),
     "privacy:consent": public("405"),
+    "privacy:statistics": public("405"),
     "privacy:settings": signed_in(),
     "privacy:data": signed_in(),
     "privacy:gpc": public(),
     "privacy:staff_record": staff_only("Privacy officer"),
+    "privacy:staff_policy": staff_only("Privacy officer"),
     "privacy:staff_requests": staff_only("Privacy officer"),
     "privacy:staff_extend": staff_only("Privacy officer"),
+    "privacy:staff_legal": staff_only("Privacy officer"),
+    "privacy:staff_legal_new": staff_only("Privacy officer"),
+    "privacy:staff_legal_detail": staff_only("Privacy officer"),
+    "privacy:staff_legal_approve": staff_only("Privacy officer", status="405"),
+    "privacy:staff_legal_decline": staff_only("Privacy officer", status="405"),
     "accounts:settings": public("302"),
     "accounts:account": signed_in(),
     "profiles:detail": [
@@ -89,6 +95,7 @@ MATRIX: dict[str, Access | list[Access]] = {
     ],
     "profiles:avatar": public(),
     "profiles:edit": signed_in(),
+    "profiles:facebook_photo": signed_in("404"),  # the demo has no Facebook sign-in configured
     "quizzes:quiz": public(),
     "quizzes:attempt": owned(),
     "catalog:list": public(),
@@ -96,6 +103,7 @@ MATRIX: dict[str, Access | list[Access]] = {
     "catalog:lesson": public(),
     "catalog:opened": signed_in("405"),
     "catalog:progress": signed_in("405"),
+    "catalog:time": signed_in("405"),
     "catalog:complete": signed_in("405"),
     "catalog:media": Access(anonymous="404", owner="200", others="200"),  # the free preview, for members
     # A handout is Pro content: the Pro member opens it, a trial member does not; staff open all content.
@@ -103,20 +111,47 @@ MATRIX: dict[str, Access | list[Access]] = {
     "billing:pricing": public(),
     "billing:overview": signed_in(),
     "billing:checkout": signed_in("405"),
-    "billing:cancel": signed_in("405"),
+    # The cancel page asks first: for a member with a renewing membership (the Pro member's); others are sent back.
+    "billing:cancel": Access(anonymous=LOGIN, owner="200", others="302"),
+    "billing:resume": signed_in("405"),
+    "billing:details": signed_in("405"),
     "billing:manage": signed_in("405"),
     "billing:receipt": owned(),
+    # An invoice PDF: its owner, and staff who may see receipts (support, to answer billing questions).
+    "billing:invoice_pdf": owned(roles=("Support",), staff="200"),
     "billing:demo_pay": owned(),
     "billing:demo_order_pay": owned(),
     "billing:order_return": owned("302"),
     "billing:webhook": public("405"),
+    "support:contact": public(),
+    "support:sent": public("302"),  # without a question just sent, back to the form
+    "support:tickets": signed_in(),
+    "support:ticket": owned(),  # the member's own; support staff answer on /staff/support/
+    "support:ticket_reply": signed_in("405"),
+    # A ticket's file: its member and support staff; everyone else 404, as if it did not exist.
+    "support:attachment": owned(roles=("Support",), staff="200"),
+    "support:help_search": public(),
+    "support:help_article": public(),
+    "support:webhook_postmark": public("405"),  # Postmark POSTs with the shared secret
+    "support:staff_queue": staff_only("Support"),
+    "support:staff_ticket": staff_only("Support"),
+    "support:staff_reply": staff_only("Support", status="405"),
+    "support:staff_update": staff_only("Support", status="405"),
     "mail:preferences": signed_in(),
     "mail:unsubscribe": public(),  # the signed token is the key
     "mail:open": public(),
     "mail:click": public("302"),
+    "mail:webhook_bounces": public("405"),  # a provider POSTs with the shared secret
+    "mail:webhook_postmark": public("405"),
+    "mail:staff_newsletters": staff_only("Newsletter editor"),
+    "mail:staff_newsletter_new": staff_only("Newsletter editor"),
+    "mail:staff_newsletter": staff_only("Newsletter editor"),
+    "mail:staff_newsletter_test": staff_only("Newsletter editor", status="405"),
+    "mail:staff_newsletter_send": staff_only("Newsletter editor", status="405"),
     "analytics:statistics": staff_only("Statistics"),
     "analytics:request_log": staff_only("Privacy officer"),
     "cme:transcript": signed_in(),
+    "cme:about": public(),
     "cme:identity": signed_in(),
     "cme:claim": signed_in(),
     "cme:amend": signed_in("405"),
@@ -133,7 +168,7 @@ MATRIX: dict[str, Access | list[Access]] = {
     "classes:ics": public(),
     "classes:join": signed_in("405"),
     "classes:left": signed_in(),
-    "classes:teacher": public(),
+    "classes:teacher": public("302"),  # the old address of a teacher page: moved for good to /u/<handle>/
     "classes:teach": owned(owner_key="teacher"),
     "classes:terms": owned(owner_key="teacher"),
     "classes:teacher_visibility": signed_in("405"),
@@ -142,6 +177,24 @@ MATRIX: dict[str, Access | list[Access]] = {
     "classes:end": signed_in("405"),
     # The past class has its recording already (the page sends staff to it); the upcoming one has none yet.
     "classes:recording": [staff_only("Content editor", status="302"), staff_only("Content editor")],
+    "site:sitemap": public(),
+    "site:manifest": public(),
+    "site:service_worker": public(),
+    "site:offline": public(),
+    "site:offline_saved": public(),
+    "magazine:list": public(),
+    "magazine:feed": public(),
+    # A published article; a draft, which only staff who may preview articles see (everyone else: 404).
+    "magazine:article": [
+        public(),
+        Access(anonymous="404", owner="404", others="404", roles=("Content editor",), staff="200"),
+    ],
+    "magazine:comment": signed_in("405"),
+    "magazine:comment_edit": owned(),  # the Pro member's comment: its author edits it; for anyone else it is not there
+    "magazine:comment_delete": signed_in("405"),
+    "magazine:comment_report": Access(anonymous=LOGIN, owner="404", others="200"),  # members report others' comments
+    "magazine:moderation": staff_only("Moderator"),
+    "magazine:moderate": staff_only("Moderator", status="405"),
     "account_login": Access(anonymous="200", owner="302", others="302"),
     "account_signup": Access(anonymous="200", owner="302", others="302"),
     "account_reset_password": public(),
@@ -157,6 +210,7 @@ AUDITED = {
     "privacy:staff_record",
     "privacy:staff_requests",
     "privacy:staff_extend",
+    "privacy:staff_legal_detail",
     "analytics:request_log",
     "cme:evaluations",
 }
@@ -272,6 +326,31 @@ def _disclosures_and_reports(demo: Demo) -> tuple[int, int]:
     return Disclosure.objects.count(), AuditEvent.objects.filter(action="cme.report_downloaded").count()
 
 
+def _legal_requests(demo: Demo) -> list[Any]:
+    from preceptor.privacy.models import LegalRequest
+
+    return list(LegalRequest.objects.order_by("pk").values_list("pk", "status"))
+
+
+def _newsletters(demo: Demo) -> list[Any]:
+    from preceptor.mail.models import Newsletter
+
+    return list(Newsletter.objects.order_by("pk").values_list("pk", "subject", "status", "send_at"))
+
+
+def _comment_statuses(demo: Demo) -> list[Any]:
+    from preceptor.magazine.models import Comment
+
+    return list(Comment.objects.order_by("pk").values_list("status", "moderated_at"))
+
+
+def _support_thread(demo: Demo) -> list[Any]:
+    from preceptor.support.models import Message, Ticket
+
+    tickets = list(Ticket.objects.order_by("pk").values_list("pk", "status", "priority", "assignee"))
+    return tickets + list(Message.objects.order_by("pk").values_list("pk", "kind"))
+
+
 def _recordings(demo: Demo) -> list[Any]:
     from preceptor.classes.models import LiveClass
 
@@ -293,6 +372,22 @@ ACTIONS: dict[str, Action] = {
         "302",
         _data_requests,
     ),
+    "record a legal request": Action(
+        "Privacy officer",
+        lambda d: "/staff/privacy/legal/new/",
+        lambda d: {
+            "authority": "Staatsanwaltschaft Berlin",
+            "reference": "276 Js 1/26",
+            "legal_basis": "§ 100j StPO",
+            "scope": "The account holder's name",
+            "emails": d.users["pro"].email,
+            "decision": "disclose",
+            "reasoning": "A valid request naming the account.",
+            "disclosed": "Name",
+        },
+        "302",
+        _legal_requests,
+    ),
     "revoke a certificate": Action(
         "CME office",
         lambda d: "/staff/cme/",
@@ -306,6 +401,42 @@ ACTIONS: dict[str, Action] = {
     ),
     "download the joint-provider report": Action(
         "CME office", lambda d: "/staff/cme/", _report, "200", _disclosures_and_reports
+    ),
+    "write a newsletter": Action(
+        "Newsletter editor",
+        lambda d: "/staff/newsletters/new/",
+        lambda d: {"subject": "Summer courses", "mailing_list": "newsletter", "body": "Four new courses."},
+        "302",
+        _newsletters,
+    ),
+    # A time a week ahead: scheduled, not sent during the test.
+    "schedule a newsletter": Action(
+        "Newsletter editor",
+        lambda d: f"/staff/newsletters/{d.objects['newsletters'][0].public_id}/send/",
+        lambda d: {"send_at": (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")},
+        "302",
+        _newsletters,
+    ),
+    "approve a held comment": Action(
+        "Moderator",
+        lambda d: f"/staff/magazine/comments/{d.objects['held_comment'].public_id}/",
+        lambda d: {"decision": "approve"},
+        "302",
+        _comment_statuses,
+    ),
+    "answer a support ticket": Action(
+        "Support",
+        lambda d: f"/staff/support/{d.objects['ticket'].public_id}/reply/",
+        lambda d: {"body": "Done: the invoice now names your clinic.", "status": "solved"},
+        "302",
+        _support_thread,
+    ),
+    "change a support ticket": Action(
+        "Support",
+        lambda d: f"/staff/support/{d.objects['ticket'].public_id}/update/",
+        lambda d: {"status": "open", "priority": "4", "assignee": ""},
+        "302",
+        _support_thread,
     ),
     # An empty upload is refused with the form's errors (200): the permission check comes first.
     "publish a recording": Action(

@@ -19,7 +19,7 @@ def media(settings):
 
 
 @pytest.fixture
-def visitor():
+def visitor(db):  # a 404 is the site's own page, which reads the visitor's session and consent
     return Client(raise_request_exception=False)
 
 

@@ -19,6 +19,10 @@ STAFF_PERMISSIONS = {
     "analytics.search_request_log",
     "analytics.view_statistics",
     "classes.publish_recording",
+    "mail.add_newsletter",
+    "mail.send_newsletter",
+    "magazine.moderate_comment",
+    "support.handle_ticket",
 }
 
 
@@ -44,19 +48,36 @@ def test_the_migration_makes_one_group_per_role_and_every_staff_permission_belon
             "Privacy officer",
             {"privacy.view_processing_record", "privacy.manage_data_requests", "analytics.search_request_log"},
         ),
-        ("Support", set()),
+        ("Support", {"support.handle_ticket"}),
         ("Content editor", {"classes.publish_recording"}),
         ("Statistics", {"analytics.view_statistics"}),
+        ("Newsletter editor", {"mail.add_newsletter", "mail.send_newsletter"}),
+        ("Moderator", {"magazine.moderate_comment"}),
     ],
 )
 def test_each_role_holds_exactly_its_own_staff_permissions(role, staff_permissions):
     assert grants(role) & STAFF_PERMISSIONS == staff_permissions
 
 
-def test_support_only_looks_members_up_and_statistics_see_aggregates_only():
-    assert grants("Support") == {"accounts.view_user", "billing.view_subscription"}
+def test_the_privacy_officer_publishes_the_policy_and_no_other_role_does():
+    assert "privacy.add_policyversion" in grants("Privacy officer")
+    assert not any("privacy.add_policyversion" in grants(role) for role in ROLES if role != "Privacy officer")
+
+
+def test_support_only_looks_members_up_answers_tickets_and_statistics_see_aggregates_only():
+    member_data = {p for p in grants("Support") if not p.startswith("support.")}
+    assert member_data == {"accounts.view_user", "billing.view_subscription", "billing.view_receipt"}
+    assert {"support.handle_ticket", "support.view_ticket", "support.change_helparticle"} <= grants("Support")
+    assert "support.delete_ticket" not in grants("Support")  # tickets end by the retention rule, not by hand
     assert "analytics.search_request_log" not in grants("Statistics")
     assert not any(p.split(".")[1].startswith(("add_", "change_", "delete_")) for p in grants("Statistics"))
+
+
+def test_the_content_editor_writes_and_previews_articles_and_the_moderator_sees_comments_only():
+    editor, moderator = grants("Content editor"), grants("Moderator")
+    assert {"magazine.add_article", "magazine.change_article", "magazine.preview_article"} <= editor
+    assert not {p for p in editor if "comment" in p}
+    assert moderator == {"magazine.moderate_comment", "magazine.view_comment", "magazine.view_commentreport"}
 
 
 def test_the_content_editor_edits_content_but_no_member_data():
@@ -74,10 +95,15 @@ def test_the_content_editor_edits_content_but_no_member_data():
     "role, shown",
     [
         ("CME office", {"CME reports", "Administration"}),
-        ("Privacy officer", {"Record of processing", "Data requests", "Request log", "Administration"}),
-        ("Support", {"Administration"}),
+        (
+            "Privacy officer",
+            {"Record of processing", "Data requests", "Legal requests", "Request log", "Administration"},
+        ),
+        ("Support", {"Administration", "Support tickets"}),
         ("Content editor", {"Administration"}),
         ("Statistics", {"Visitor statistics", "Administration"}),
+        ("Newsletter editor", {"Newsletters", "Administration"}),
+        ("Moderator", {"Comment moderation", "Administration"}),
     ],
 )
 def test_the_staff_index_lists_only_the_pages_the_role_opens(client, staff_in, role, shown):
@@ -94,7 +120,7 @@ def test_the_staff_index_shows_a_superuser_every_page_and_refuses_staff_without_
     client, staff, staff_without_permissions
 ):
     client.force_login(staff)
-    assert len(client.get("/staff/").context["pages"]) == 6
+    assert len(client.get("/staff/").context["pages"]) == 10
     client.force_login(staff_without_permissions)
     assert client.get("/staff/").status_code == 403
 

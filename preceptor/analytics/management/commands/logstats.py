@@ -2,13 +2,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from preceptor.analytics.logstats import count, main_progress, open_log, report, text_report
+from preceptor.analytics.logstats import count_file, main_progress, report, text_report
 
 
 class Command(BaseCommand):
     help = (
-        "Statistics from an nginx/Apache access log in Combined Log Format (plain or .gz): daily unique "
-        "visitors, requests per file, status codes, countries, browsers and systems; crawlers apart."
+        "Statistics from an nginx/Apache access log in Combined Log Format (plain or .gz), counted as GoAccess "
+        "1.7 counts them: daily hits and unique visitors, requests per file, status codes; crawlers included "
+        "unless --ignore-crawlers. --bots adds a section for Preceptor's broader bot rule."
     )
 
     def add_arguments(self, parser):
@@ -16,14 +17,27 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="text")
         parser.add_argument("--anonymize-ip", action="store_true", help="Count visitors on IPv4 /24 and IPv6 /48.")
         parser.add_argument("--countries", action="store_true", help="Look up countries (slower).")
+        parser.add_argument(
+            "--ignore-crawlers",
+            action="store_true",
+            help="Drop exactly the requests that goaccess --ignore-crawlers drops.",
+        )
+        parser.add_argument(
+            "--bots",
+            action="store_true",
+            help="Also count, in a section of its own, the requests that Preceptor's bot rule calls bots "
+            "(scripted clients, headless browsers, crawlers), with browsers and systems by Preceptor's names.",
+        )
         parser.add_argument("--top", type=int, default=20)
 
     def handle(self, *args, **options):
         try:
-            totals = count(
-                open_log(options["file"]),
+            totals = count_file(
+                options["file"],
                 anonymize_ip=options["anonymize_ip"],
                 countries=options["countries"],
+                ignore_crawlers=options["ignore_crawlers"],
+                bots=options["bots"],
                 progress=main_progress(),
             )
         except OSError as exc:

@@ -7,45 +7,62 @@
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var status = document.getElementById("player-status");
   var resume = parseFloat(video.dataset.resume || "0");
-  var watched = 0;          // seconds played since the last report
-  var last = null;          // the previous playback position, to tell playing from seeking
+  var watched = 0;          // seconds played and not yet reported
+  var last = null;          // the previous playback position and when it was read, to tell playing from seeking
+  var lastAt = 0;
   var timer = null;
   var completed = video.dataset.completed === "1";
 
+  var reported = null;      // the position the last report carried
   function report(keepalive) {
-    if (!watched && !keepalive) return;
+    var position = video.currentTime.toFixed(2);
+    // Nothing new to say: no time watched, and (when leaving or pausing) the same place as last time.
+    if (!watched && (!keepalive || position === reported)) return;
+    reported = position;
     var body = new FormData();
     body.append("csrfmiddlewaretoken", token);
-    body.append("position", video.currentTime.toFixed(2));
+    body.append("position", position);
     body.append("watched", watched.toFixed(2));
+    var sent = watched;
     watched = 0;
+    // A report the server did not store gives its time back to the next one.
+    function giveBack() {
+      watched += sent;
+      if (sent && video.paused) setTimeout(function () { report(false); }, 5000);  // no timer runs to send it
+      sent = 0;
+      return null;
+    }
     fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
                  headers: { "X-CSRFToken": token } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) { return r.ok ? r.json() : giveBack(); })
       .then(function (data) {
         if (data && data.completed && !completed) {
           completed = true;
           status.textContent = status.dataset.doneText || "Completed.";
-          document.dispatchEvent(new CustomEvent("lesson:completed"));
+          document.dispatchEvent(new CustomEvent("lesson:completed", { detail: data }));
         }
       })
-      .catch(function () { /* the next report carries the time again */ });
+      .catch(giveBack);
   }
 
-  video.addEventListener("loadedmetadata", function () {
+  function mark() { last = video.currentTime; lastAt = performance.now(); }
+  function start() {
     if (resume > 0 && resume < video.duration - 1) video.currentTime = resume;
-    last = video.currentTime;
-  });
+    mark();
+  }
   video.addEventListener("timeupdate", function () {
     var now = video.currentTime;
     if (last !== null && !video.seeking) {
       var delta = now - last;
-      // Playing moves forward a little at a time; a jump is a seek and counts for nothing.
-      if (delta > 0 && delta < 1.5 * Math.max(1, video.playbackRate)) watched += delta;
+      // Playing moves forward no faster than the clock times the rate, however late this event comes (a busy
+      // machine); a jump beyond that is a seek and counts for nothing.
+      var allowed = (performance.now() - lastAt) / 1000 * Math.max(1, video.playbackRate) + 0.5;
+      if (delta > 0 && delta <= allowed) watched += delta;
     }
-    last = now;
+    mark();
   });
-  video.addEventListener("seeked", function () { last = video.currentTime; });
+  video.addEventListener("seeking", function () { last = null; });
+  video.addEventListener("seeked", mark);
   video.addEventListener("play", function () {
     if (!timer) timer = setInterval(function () { report(false); }, 5000);
   });
@@ -55,4 +72,7 @@
     if (document.visibilityState === "hidden") report(true);
   });
   window.addEventListener("pagehide", function () { report(true); });
+  // The metadata may have arrived before this script ran: then start from here.
+  if (video.readyState >= 1) start(); else video.addEventListener("loadedmetadata", start);
+  video.dataset.playerReady = "1";  // listening from here on: what plays now is counted
 })();

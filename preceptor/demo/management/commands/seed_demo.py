@@ -18,10 +18,15 @@ from preceptor.catalog.demo import demo_courses_create
 from preceptor.catalog.models import Course
 from preceptor.classes.demo import demo_classes_create
 from preceptor.cme.demo import demo_accreditations_create, demo_cme_learner_create
+from preceptor.magazine.demo import demo_articles_create
+from preceptor.privacy.policy import published_policy_outdated
+from preceptor.privacy.services import policy_version_create
 from preceptor.profiles.models import Profession, Visibility
 from preceptor.profiles.services import profile_update
 from preceptor.quizzes.demo import demo_quizzes_create
+from preceptor.support.demo import demo_help_create
 
+DEMO_POLICY_SUMMARY = "Generated from the privacy declarations of this service."
 DEMO_PASSWORD = "preceptor-demo"  # noqa: S105 - published demo password, refused with DEBUG off
 
 PUBLIC, MEMBERS, PRIVATE = Visibility.PUBLIC, Visibility.MEMBERS, Visibility.PRIVATE
@@ -139,7 +144,18 @@ class Command(BaseCommand):
             attendee=User.objects.get(email="pro@example.com"),
         )
         self.stdout.write(f"classes: {len(classes)} created")
+        articles = demo_articles_create(
+            authors={key: User.objects.get(email=f"{key}@example.com") for key in ("teacher", "staff", "pro")}
+        )
+        self.stdout.write(f"magazine articles: {len(articles)} created")
+        help_articles = demo_help_create()
+        self.stdout.write(f"help articles: {len(help_articles)} created")
         # After the courses, post-tests and accreditations: the Pro member's claimed certificate (and PARS identity).
         claims = demo_cme_learner_create(user=User.objects.get(email="pro@example.com"))
         self.stdout.write(f"CME claims: {len(claims)} created")
+        if published_policy_outdated():  # the privacy policy generated from the declarations, as staff would publish it
+            published = policy_version_create(
+                effective_on=timezone.localdate(), material=False, summary=DEMO_POLICY_SUMMARY, prose={}, actor=None
+            )
+            self.stdout.write(f"privacy policy: version {published.version} published")
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Password for every demo account: {DEMO_PASSWORD}"))

@@ -1,0 +1,131 @@
+"""The request log never drops good rows because of a bad one: values are bounded to their columns, a batch the
+database refuses is written row by row, and rows wait in the buffer while the database is away. On PostgreSQL
+(the CI's second pass) a NUL byte or an overlong value would otherwise fail the whole batch."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError
+from django.utils import timezone
+
+from preceptor.analytics import buffer
+from preceptor.analytics.models import PageviewEvent, RequestLog
+
+pytestmark = pytest.mark.django_db
+
+
+def log_row(path: str = "/courses/", **values) -> tuple:
+    columns = {
+        "created_at": timezone.now(),
+        "request_id": "abc",
+        "method": "GET",
+        "path": path,
+        "status": 200,
+        "bytes": 1234,
+        "duration_ms": 12,
+        "referrer_host": "",
+        "user_agent": "Mozilla/5.0",
+        "browser": "Firefox",
+        "browser_version": "128",
+        "os": "Linux",
+        "device": "desktop",
+        "ip": "203.0.113.7",
+        "ip_truncated": False,
+    }
+    columns.update(values)
+    return ("log", tuple(columns[name] for name in buffer.LOG_COLUMNS))
+
+
+def test_a_row_with_impossible_values_is_stored_bounded_to_its_columns_and_the_others_with_it():
+    for number in range(5):
+        buffer.add(log_row(f"/good/{number}/"))
+    buffer.add(
+        log_row(
+            "/u/a\x00b/" + "x" * 900,
+            browser_version="1" * 40,
+            user_agent="UA\x00" + "u" * 1000,
+            bytes=10**30,
+            duration_ms=-5,
+            status=99999,
+            ip="not-an-address",
+            request_id="r" * 80,
+        )
+    )
+    buffer.flush()
+    assert RequestLog.objects.filter(path__startswith="/good/").count() == 5
+    bad = RequestLog.objects.get(path__startswith="/u/")
+    assert "\x00" not in bad.path and len(bad.path) == 500
+    assert (len(bad.browser_version), len(bad.user_agent), len(bad.request_id)) == (10, 300, 32)
+    assert "\x00" not in bad.user_agent
+    assert (bad.bytes, bad.duration_ms, bad.status) == (2147483647, 0, 32767)
+    assert bad.ip is None
+
+
+def test_a_pageview_with_a_nul_byte_and_an_overlong_country_is_bounded_too():
+    day = timezone.now().date()
+    buffer.add(("view", (day, "v" * 100, "/a\x00b/", "DEU", "Firefox", "Linux", "desktop", "")))
+    buffer.add(("view", (day, "visitor", "/fine/", "DE", "Firefox", "Linux", "desktop", "")))
+    buffer.flush()
+    assert sorted(PageviewEvent.objects.values_list("path", "country", "visitor")) == [
+        ("/ab/", "DE", "v" * 64),
+        ("/fine/", "DE", "visitor"),
+    ]
+
+
+def test_a_batch_the_database_refuses_is_written_row_by_row_so_only_the_refused_row_is_lost(caplog):
+    buffer.add(log_row("/before/"))
+    buffer.add(log_row("/refused/", created_at=None))  # NOT NULL: refused by every database
+    buffer.add(log_row("/after/"))
+    with caplog.at_level(logging.WARNING, logger="preceptor.analytics.buffer"):
+        assert buffer.flush() == 2
+    assert sorted(RequestLog.objects.values_list("path", flat=True)) == ["/after/", "/before/"]
+    assert "row by row" in caplog.text
+
+
+def test_a_row_of_the_wrong_shape_is_dropped_alone():
+    buffer.add(("log", ("too", "short")))
+    buffer.add(log_row("/kept/"))
+    buffer.flush()
+    assert list(RequestLog.objects.values_list("path", flat=True)) == ["/kept/"]
+
+
+def test_while_the_database_is_away_the_rows_wait_in_the_buffer_and_the_outage_is_logged_once(monkeypatch, caplog):
+    real_insert = buffer._insert
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(buffer, "_insert", database_away)
+    monkeypatch.setattr(buffer.database, "retry_seconds", 0)
+    buffer.add(log_row("/first/"))
+    buffer.add(log_row("/second/"))
+    with caplog.at_level(logging.ERROR, logger="preceptor.outage"):
+        for _ in range(5):
+            assert buffer.flush() == 0
+    assert len(buffer._rows) == 2
+    assert len([r for r in caplog.records if r.name == "preceptor.outage"]) == 1
+
+    monkeypatch.setattr(buffer, "_insert", real_insert)
+    assert buffer.flush() == 2
+    assert list(RequestLog.objects.order_by("id").values_list("path", flat=True)) == ["/first/", "/second/"]
+    assert not buffer.database.is_down
+
+
+def test_a_request_with_a_nul_byte_in_its_headers_is_logged_with_the_others(client):
+    client.get("/", HTTP_USER_AGENT="Mozilla\x00/5.0 " + "x" * 2000, HTTP_REFERER="https://a\x00b.example/")
+    client.get("/support/")
+    buffer.flush()
+    assert RequestLog.objects.count() == 2
+    assert all("\x00" not in ua for ua in RequestLog.objects.values_list("user_agent", flat=True))
+
+
+def test_old_rows_are_not_affected_by_bounding(client):
+    """Bounding leaves a value that fits untouched."""
+    created = timezone.now() - timedelta(minutes=1)
+    buffer.add(log_row("/exact/", created_at=created, bytes=7, ip="2001:db8::1"))
+    buffer.flush()
+    row = RequestLog.objects.get()
+    assert (row.path, row.bytes, row.ip, row.created_at) == ("/exact/", 7, "2001:db8::1", created)

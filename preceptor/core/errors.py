@@ -1,0 +1,72 @@
+"""What a request gets when the database cannot be reached (decision 0022): a quick 503 with ``Retry-After`` and a
+page that needs no database, instead of a 500 with a traceback per request. The outage is logged once per
+interval (``core.outage``), and the first answer after it says so; no process needs a restart — Django drops a
+connection that failed, and the next request connects again."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sys
+from collections.abc import Callable
+from typing import TypeGuard
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views.defaults import server_error as django_server_error
+
+from preceptor.core.outage import Outage
+
+# Connection refused or lost, a connect or statement timeout, a database that is locked: all say "try again".
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+database = Outage("database", retry_seconds=0.0)
+# The disk that keeps uploads (MEDIA_ROOT) refused a write: full, over quota, read-only, or past a size limit.
+STORAGE_REFUSALS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+media_storage = Outage("media storage", retry_seconds=0.0)
+RETRY_AFTER_SECONDS = 30
+
+
+def _storage_refused(error: BaseException | None) -> TypeGuard[OSError]:
+    return isinstance(error, OSError) and error.errno in STORAGE_REFUSALS
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: Django calls it inside the ``except`` block of the failed request, so the error is at hand.
+    The database away → 503 "back in a moment"; the upload disk refusing a file → 503 "your file was not saved"
+    (the request's transaction was rolled back and ``LocalStorage`` removed the part written)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        database.failed(error)
+        template = "503.html"
+    elif _storage_refused(error):
+        media_storage.failed(error)
+        template = "503_storage.html"
+    else:
+        return django_server_error(request)
+    response = HttpResponse(render_to_string(template), status=503)  # no request: no context processor, no query
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseOutageFilter(logging.Filter):
+    """On ``django.request``: drops the per-request traceback of a database outage or of an upload the disk
+    refused (``server_error`` logs each once per interval instead)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, DATABASE_UNAVAILABLE) or _storage_refused(error))
+
+
+class DatabaseRecoveryMiddleware:
+    """Notes the end of a database outage: the first answer that is not a server error after one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if database.is_down and response.status_code < 500:
+            database.succeeded()
+        return response
