@@ -240,11 +240,12 @@ def cookie_rows() -> list[dict[str, Any]]:
             "provider": settings.SITE_NAME,
             "purpose": _(
                 "Not a cookie, and only if you use “Save for offline”: the lessons you saved (video, captions, "
-                "transcript, title) on your device. Nothing is sent anywhere."
+                "transcript, title) on your device, and the time you watched them there until it is sent to us "
+                "as your progress."
             ),
             "lifetime": _(
                 "Until you remove the lesson, sign out, or may no longer open it (checked when you open your saved "
-                "lessons online)"
+                "lessons online); watched time until it is sent, the next time you are online"
             ),
             "necessary": True,
         },

@@ -208,9 +208,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         reverse("site:offline_saved"),
         "/static/css/preceptor.css",
         "/static/site/offline.js",
+        "/static/js/watch.js",
         *(static(src) for src, _s, _p in APP_ICONS),
     ]
-    version = "-".join(static(name).rsplit("/", 1)[-1] for name in ("css/preceptor.css", "site/offline.js"))
+    versioned = ("css/preceptor.css", "site/offline.js", "js/watch.js")
+    version = "-".join(static(name).rsplit("/", 1)[-1] for name in versioned)
     config = {
         "cache": f"preceptor-shell-{version}",
         "shell": shell,

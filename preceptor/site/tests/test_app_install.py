@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
+from preceptor.conftest import wait_until
+
 pytestmark = pytest.mark.django_db
 
 
@@ -99,7 +101,7 @@ def test_a_saved_lesson_plays_offline_leaves_when_membership_ends_and_at_sign_ou
     from django.test import Client
 
     from preceptor.accounts.services import complimentary_pro_grant
-    from preceptor.catalog.models import Lesson
+    from preceptor.catalog.models import Lesson, LessonProgress
 
     # The video lesson is for Pro members only (not the course's free first lesson).
     Lesson.objects.filter(slug="twelve-leads").update(module=course.modules.get(position=2), position=9)
@@ -131,10 +133,25 @@ def test_a_saved_lesson_plays_offline_leaves_when_membership_ends_and_at_sign_ou
     page.evaluate(
         "async () => { const v = document.querySelector('[data-saved-player] video'); v.muted = true; await v.play(); }"
     )
-    page.wait_for_function("() => document.querySelector('[data-saved-player] video').currentTime > 1")
+    page.wait_for_function("() => document.querySelector('[data-saved-player] video').currentTime > 3")
     assert page.locator("[data-saved-transcript]").text_content() == "Twelve leads, twelve views."
     screenshot(page, "playing-offline")
-    page.context.set_offline(False)
+    page.evaluate("() => document.querySelector('[data-saved-player] video').pause()")
+
+    # The time watched offline waits on the device (nothing reached the server), then is sent once back online.
+    pending = """async () => {
+      const store = await caches.open('preceptor-lessons');
+      const kept = await store.match('/offline/saved/watched/heart-rhythm/twelve-leads');
+      return kept ? (await kept.json()).watched : null;
+    }"""
+    wait_until(lambda: (page.evaluate(pending) or 0) > 2, what="the time kept on the device")
+    kept = page.evaluate(pending)
+    progress = LessonProgress.objects.filter(user=pro_member, lesson__slug="twelve-leads")
+    assert progress.get().watched_seconds == 0
+    page.context.set_offline(False)  # the page hears "online" and sends
+    wait_until(lambda: page.evaluate(pending) is None, what="the kept time sent")
+    assert progress.get().watched_seconds == pytest.approx(kept, abs=0.05)
+    assert progress.get().position_seconds > 2
 
     # The membership ends: the next time the page is opened online, the lesson leaves the device.
     complimentary_pro_grant(user=pro_member, until=None, actor=None)

@@ -7,9 +7,7 @@
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var status = document.getElementById("player-status");
   var resume = parseFloat(video.dataset.resume || "0");
-  var watched = 0;          // seconds played and not yet reported
-  var last = null;          // the previous playback position and when it was read, to tell playing from seeking
-  var lastAt = 0;
+  var watch = window.preceptorWatch(video);  // seconds really played (watch.js)
   var timer = null;
   var completed = video.dataset.completed === "1";
 
@@ -17,17 +15,16 @@
   function report(keepalive) {
     var position = video.currentTime.toFixed(2);
     // Nothing new to say: no time watched, and (when leaving or pausing) the same place as last time.
-    if (!watched && (!keepalive || position === reported)) return;
+    if (!watch.pending() && (!keepalive || position === reported)) return;
     reported = position;
+    var sent = watch.take();
     var body = new FormData();
     body.append("csrfmiddlewaretoken", token);
     body.append("position", position);
-    body.append("watched", watched.toFixed(2));
-    var sent = watched;
-    watched = 0;
+    body.append("watched", sent.toFixed(2));
     // A report the server did not store gives its time back to the next one.
     function giveBack() {
-      watched += sent;
+      watch.giveBack(sent);
       if (sent && video.paused) setTimeout(function () { report(false); }, 5000);  // no timer runs to send it
       sent = 0;
       return null;
@@ -45,24 +42,10 @@
       .catch(giveBack);
   }
 
-  function mark() { last = video.currentTime; lastAt = performance.now(); }
   function start() {
     if (resume > 0 && resume < video.duration - 1) video.currentTime = resume;
-    mark();
+    watch.mark();
   }
-  video.addEventListener("timeupdate", function () {
-    var now = video.currentTime;
-    if (last !== null && !video.seeking) {
-      var delta = now - last;
-      // Playing moves forward no faster than the clock times the rate, however late this event comes (a busy
-      // machine); a jump beyond that is a seek and counts for nothing.
-      var allowed = (performance.now() - lastAt) / 1000 * Math.max(1, video.playbackRate) + 0.5;
-      if (delta > 0 && delta <= allowed) watched += delta;
-    }
-    mark();
-  });
-  video.addEventListener("seeking", function () { last = null; });
-  video.addEventListener("seeked", mark);
   video.addEventListener("play", function () {
     if (!timer) timer = setInterval(function () { report(false); }, 5000);
   });
