@@ -47,9 +47,11 @@ STEP_POST_TEST = 10  # every lesson done: the post-test
 STEP_CLAIM = 20  # the post-test passed: the evaluation and the credit claim
 STEP_CERTIFICATE = 30  # credit claimed: the certificate
 
-course_next_step: Hook[[Course, User, bool], NextStep | None] = Hook("catalog.course_next_step")
-"""A member's next step in a course that another app owns: the post-test (quizzes), the evaluation and claim, the
-certificate (cme). Called with the course, the member, and whether every lesson of the course is done."""
+course_next_steps: Hook[[list[Course], User, set[int]], dict[int, NextStep]] = Hook("catalog.course_next_steps")
+"""A member's next step in each of several courses that another app owns: the post-test (quizzes), the evaluation
+and claim, the certificate (cme). Called once per page with the courses, the member, and the ids of the courses
+whose every lesson is done, so that an app answers a whole list ("My learning") with one query; answers steps by
+course id, leaving out courses where it has nothing to offer."""
 
 search_panels: Hook[[str, str], Panel | None] = Hook("catalog.search_panels")
 """Results other apps add to the course search at /courses/?q=… (the magazine's matching articles). Called with the

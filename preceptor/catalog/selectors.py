@@ -286,17 +286,30 @@ def course_next_step(*, outline: Outline, user: User | AnonymousUser) -> hooks.N
     """The member's next step in the course, the page's main button: the next unfinished lesson, else what the
     apps above offer once lessons are done (post-test, evaluation and claim, certificate); the furthest along
     wins. ``None`` for a visitor, and for a course with nothing left to do."""
-    if not user.is_authenticated or not outline.lessons:
-        return None
-    lessons_done = all(item.completed for item in outline.lessons)
-    steps = [step for step in hooks.course_next_step.call(outline.course, user, lessons_done) if step is not None]
-    if not lessons_done:
-        following = outline.next_lesson
-        if following is None or following.completed:  # every open lesson done: the first locked one explains why
-            following = next(item for item in outline.lessons if not item.completed)
-        label = _("Continue") if outline.enrolled else _("Start the course")
-        steps.append(hooks.NextStep(label, following.lesson.url, hooks.STEP_LESSONS, following.lesson.title))
-    return max(steps, key=lambda step: step.rank, default=None)
+    return course_next_steps(outlines=[outline], user=user).get(outline.course.pk)
+
+
+def course_next_steps(*, outlines: list[Outline], user: User | AnonymousUser) -> dict[int, hooks.NextStep | None]:
+    """``course_next_step`` for several courses at once, by course id: each app above answers the whole list with
+    one query ("My learning")."""
+    if not user.is_authenticated:
+        return {}
+    outlines = [outline for outline in outlines if outline.lessons]
+    done = {outline.course.pk for outline in outlines if all(item.completed for item in outline.lessons)}
+    offered: dict[int, list[hooks.NextStep]] = {outline.course.pk: [] for outline in outlines}
+    if outlines:
+        for answer in hooks.course_next_steps.call([outline.course for outline in outlines], user, done):
+            for course_id, step in answer.items():
+                offered[course_id].append(step)
+    for outline in outlines:
+        if outline.course.pk not in done:
+            following = outline.next_lesson
+            if following is None or following.completed:  # every open lesson done: the first locked one explains
+                following = next(item for item in outline.lessons if not item.completed)
+            label = _("Continue") if outline.enrolled else _("Start the course")
+            step = hooks.NextStep(label, following.lesson.url, hooks.STEP_LESSONS, following.lesson.title)
+            offered[outline.course.pk].append(step)
+    return {course_id: max(steps, key=lambda s: s.rank, default=None) for course_id, steps in offered.items()}
 
 
 @dataclass
@@ -307,7 +320,6 @@ class CourseInProgress:
 
 def courses_in_progress(*, user: User, limit: int = 4) -> list[CourseInProgress]:
     """The member's most recently used courses, each with its progress and next step ("My learning")."""
-    found = []
     enrollments = continue_learning(user=user, limit=limit)
     # One query each for every course's progress and for the member's access, not one per course.
     everything = can_open_everything(user)
@@ -315,9 +327,11 @@ def courses_in_progress(*, user: User, limit: int = 4) -> list[CourseInProgress]
     rows = LessonProgress.objects.filter(user=user, lesson__course_id__in=[e.course_id for e in enrollments])
     for row in rows.annotate(of_course=F("lesson__course_id")):
         progress.setdefault(row.of_course, {})[row.lesson_id] = row
+    outlines = []
     for enrollment in enrollments:
         known = MemberState(everything, progress.get(enrollment.course_id, {}), enrollment.last_lesson_id)
         outline = course_outline(slug=enrollment.course.slug, user=user, known=known)
         if outline is not None:
-            found.append(CourseInProgress(outline, course_next_step(outline=outline, user=user)))
-    return found
+            outlines.append(outline)
+    steps = course_next_steps(outlines=outlines, user=user)  # one query per app above, not one per course
+    return [CourseInProgress(outline, steps.get(outline.course.pk)) for outline in outlines]

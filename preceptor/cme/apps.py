@@ -18,7 +18,7 @@ class CmeConfig(AppConfig):
         catalog_hooks.course_panels.register(panels.course_accreditation_panel)
         catalog_hooks.course_is_ad_free.register(panels.course_is_ad_free)
         catalog_hooks.course_card_panels.register(panels.course_card_credits)
-        catalog_hooks.course_next_step.register(panels.course_claim_step)
+        catalog_hooks.course_next_steps.register(panels.course_claim_steps)
         classes_hooks.class_panels.register(panels.class_accreditation_panel)
 
         for model in (Activity, FacultyDisclosure, Provider):

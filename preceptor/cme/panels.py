@@ -13,7 +13,7 @@ from preceptor.catalog.models import Course
 from preceptor.classes.models import LiveClass
 from preceptor.cme.models import Activity
 from preceptor.cme.selectors import (
-    claim_state,
+    claim_states,
     is_accredited_content,
     published_activity,
     published_course_activities,
@@ -54,16 +54,22 @@ def course_is_ad_free(course_id: int) -> bool:
     return is_accredited_content(course_id)
 
 
-def course_claim_step(course: Course, user: User, lessons_done: bool) -> NextStep | None:
-    """Registered on ``catalog.hooks.course_next_step``: once the course's post-test is passed, the evaluation and
-    the claim; once credit is claimed, the certificate. Nothing for a course without a published accreditation."""
-    activity = published_activity(course_id=course.pk)
-    if activity is None:
-        return None
-    certificate_id, post_test_passed = claim_state(user=user, activity=activity, course_id=course.pk)
-    if certificate_id is not None:
-        url = reverse("cme:certificate_pdf", args=[certificate_id])
-        return NextStep(_("Download your certificate"), url, STEP_CERTIFICATE)
-    if post_test_passed:
-        return NextStep(_("Evaluate and claim your credit"), activity.get_absolute_url(), STEP_CLAIM)
-    return None
+def course_claim_steps(courses: list[Course], user: User, lessons_done: set[int]) -> dict[int, NextStep]:
+    """Registered on ``catalog.hooks.course_next_steps``: once a course's post-test is passed, the evaluation and
+    the claim; once credit is claimed, the certificate. Nothing for a course without a published accreditation.
+    The accreditations come from the cache; the member's state is one query for all the courses."""
+    activities = [a for a in (published_activity(course_id=course.pk) for course in courses) if a is not None]
+    states = claim_states(user=user, activities=activities)
+    steps: dict[int, NextStep] = {}
+    for activity in activities:
+        certificate_id, post_test_passed = states.get(activity.pk, (None, False))
+        if activity.course_id is None:
+            continue  # a live class's accreditation (not asked for here)
+        if certificate_id is not None:
+            url = reverse("cme:certificate_pdf", args=[certificate_id])
+            steps[activity.course_id] = NextStep(_("Download your certificate"), url, STEP_CERTIFICATE)
+        elif post_test_passed:
+            steps[activity.course_id] = NextStep(
+                _("Evaluate and claim your credit"), activity.get_absolute_url(), STEP_CLAIM
+            )
+    return steps

@@ -8,7 +8,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from preceptor.accounts.models import User
@@ -146,18 +161,21 @@ def passed_post_test(*, user: User, course_id: int) -> bool:
     ).exists()
 
 
-def claim_state(*, user: User, activity: Activity, course_id: int) -> tuple[Any, bool]:
-    """In one query: the certificate of the member's active claim for the activity (or None), and whether they
-    passed the post-test of the course (the activity's)."""
+def claim_states(*, user: User, activities: list[Activity]) -> dict[int, tuple[Any, bool]]:
+    """In one query for several courses' activities, by activity id: the certificate of the member's active claim
+    (or None), and whether they passed the post-test of the activity's course."""
+    if not activities:
+        return {}
     claimed = Claim.objects.active().filter(user=user, activity=OuterRef("pk")).order_by("credit_type")
-    passed = Attempt.objects.filter(user=user, quiz__course_id=course_id, quiz__kind=Quiz.Kind.POST_TEST, passed=True)
-    row = (
-        Activity.objects.filter(pk=activity.pk)
-        .annotate(claimed_certificate=Subquery(claimed.values("certificate_id")[:1]), post_test_passed=Exists(passed))
-        .values_list("claimed_certificate", "post_test_passed")
-        .first()
+    passed = Attempt.objects.filter(
+        user=user, quiz__course_id=OuterRef("course_id"), quiz__kind=Quiz.Kind.POST_TEST, passed=True
     )
-    return row if row is not None else (None, False)
+    rows = (
+        Activity.objects.filter(pk__in=[activity.pk for activity in activities])
+        .annotate(claimed_certificate=Subquery(claimed.values("certificate_id")[:1]), post_test_passed=Exists(passed))
+        .values_list("pk", "claimed_certificate", "post_test_passed")
+    )
+    return {pk: (certificate, passed) for pk, certificate, passed in rows}
 
 
 @dataclass(frozen=True)
@@ -170,18 +188,33 @@ class LearningCredit:
     ready_to_claim: list[Activity]  # post-test passed, no credit claimed yet
 
 
+CREDITS = DecimalField(max_digits=9, decimal_places=2)  # a sum of credits (each at most 999.99)
+
+
 def learning_credit(*, user: User, certificates: int = 5) -> LearningCredit:
-    """Credits this year, recent certificates and the accredited courses ready to claim. Three queries."""
+    """Credits this year, recent certificates and the accredited courses ready to claim. Two queries: the recent
+    claims carry this year's totals per credit type, summed over all the member's claims by window functions
+    (computed before the LIMIT), so the totals need no query of their own."""
     year = timezone.localdate().year
     labels = dict(CreditType.choices)
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for kind, amount in (
-        Claim.objects.active().filter(user=user, completed_at__year=year).values_list("credit_type", "claimed_credits")
-    ):
-        sums[kind] += amount
+    totals: dict[str, Window] = {}
+    for kind in CreditType.values:
+        this_year = Q(credit_type=kind, completed_at__year=year)
+        totals[f"sum_{kind}"] = Window(
+            Sum(Case(When(this_year, then=F("claimed_credits")), default=Value(Decimal(0)), output_field=CREDITS))
+        )
+        totals[f"count_{kind}"] = Window(Count(Case(When(this_year, then=Value(1)))))
     recent = list(
-        Claim.objects.active().filter(user=user).select_related("activity__course").order_by("-completed_at")
-    )[:certificates]
+        Claim.objects.active()
+        .filter(user=user)
+        .select_related("activity__course")
+        .annotate(**totals)
+        .order_by("-completed_at", "-pk")[:certificates]
+    )
+    sums: dict[str, Decimal] = {}
+    for kind in CreditType.values:
+        if recent and getattr(recent[0], f"count_{kind}"):
+            sums[kind] = Decimal(getattr(recent[0], f"sum_{kind}")).quantize(Decimal("0.01"))
     passed_courses = Attempt.objects.filter(user=user, quiz__kind=Quiz.Kind.POST_TEST, passed=True).values(
         "quiz__course_id"
     )

@@ -10,4 +10,4 @@ class QuizzesConfig(AppConfig):
         from preceptor.quizzes import selectors
 
         hooks.course_panels.register(selectors.course_quizzes_panel)
-        hooks.course_next_step.register(selectors.course_post_test_step)
+        hooks.course_next_steps.register(selectors.course_post_test_steps)

@@ -81,18 +81,24 @@ def attempt_questions(attempt: Attempt) -> list[ShownQuestion]:
     return shown
 
 
-def course_post_test_step(course: Course, user: User, lessons_done: bool) -> NextStep | None:
-    """Registered on ``catalog.hooks.course_next_step``: every lesson done and the post-test not yet passed → take
-    it. One query."""
-    if not lessons_done:
-        return None
-    post_test = (
-        Quiz.objects.filter(course=course, kind=Quiz.Kind.POST_TEST)
+def course_post_test_steps(courses: list[Course], user: User, lessons_done: set[int]) -> dict[int, NextStep]:
+    """Registered on ``catalog.hooks.course_next_steps``: every lesson of a course done and its post-test (the
+    first) not yet passed → take it. One query for all the courses, none when no course has every lesson done."""
+    by_id = {course.pk: course for course in courses if course.pk in lessons_done}
+    if not by_id:
+        return {}
+    post_tests = (
+        Quiz.objects.filter(course_id__in=by_id, kind=Quiz.Kind.POST_TEST)
         .annotate(has_passed=Exists(Attempt.objects.filter(user=user, quiz=OuterRef("pk"), passed=True)))
-        .order_by("id")
-        .first()
+        .order_by("course_id", "id")
     )
-    if post_test is None or post_test.has_passed:
-        return None
-    post_test.course = course
-    return NextStep(_("Take the post-test"), post_test.get_absolute_url(), STEP_POST_TEST)
+    steps: dict[int, NextStep] = {}
+    seen: set[int] = set()
+    for post_test in post_tests:
+        if post_test.course_id in seen:
+            continue  # a course's first post-test is the one
+        seen.add(post_test.course_id)
+        if not post_test.has_passed:
+            post_test.course = by_id[post_test.course_id]
+            steps[post_test.course_id] = NextStep(_("Take the post-test"), post_test.get_absolute_url(), STEP_POST_TEST)
+    return steps

@@ -224,9 +224,10 @@ def test_my_learning_reads_a_bounded_number_of_queries(client, accredited, pro_m
         complete(pro_member, course)
     client.force_login(pro_member)
     client.get(reverse("site:home"))  # the shared course content and accreditations are cached from then on
-    # Session and member 2, enrolments 1, progress of every listed course 1, Pro access 1, the post-test of each
-    # finished course 4, credit and certificates 4, classes 1: no query per course but the finished ones' tests.
-    with django_assert_max_num_queries(14):
+    # Session and member 2, enrolments 1, progress of every listed course 1, Pro access 1, the finished courses'
+    # post-tests 1 and claims 1 (catalog.hooks.course_next_steps), certificates with this year's credits 1, ready
+    # to claim 1, classes 1, a pending account deletion 1: nothing per course.
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("site:home")).content.decode()
     assert page.count('class="card continue-card"') == 4
 
@@ -265,3 +266,40 @@ def test_my_learning_costs_the_same_queries_for_one_course_in_progress_or_four(c
     page = client.get(reverse("site:home")).content.decode()
     assert page.count('class="card continue-card"') == 4
     assert queries() == one
+
+
+@pytest.mark.django_db
+def test_credits_this_year_count_every_claim_of_the_year_beyond_the_recent_certificates(accredited, pro_member):
+    """The totals ride on the recent-certificates query as window functions over all the member's claims: a claim
+    of this year older than the five certificates shown still counts, one of last year does not."""
+    from preceptor.catalog.models import Course
+    from preceptor.cme.selectors import learning_credit
+
+    provider = accredited.accredited_provider
+    now = timezone.now()
+    start_of_year = now.replace(month=1, day=1, hour=12, minute=0, second=0, microsecond=0)
+    claims = [  # (credit type, credits, when): newest first
+        *[("ama", "1.00", now - timedelta(minutes=n)) for n in range(5)],
+        ("ecmec", "2.25", start_of_year),  # this year, but not among the five most recent
+        ("ama", "3.00", start_of_year - timedelta(days=2)),  # last year
+    ]
+    for n, (kind, amount, when) in enumerate(claims):
+        course = Course.objects.create(slug=f"c{n}", title=f"Course {n}", summary="S.", is_published=True)
+        activity = make_activity(course, provider, accme_activity_id=f"2027{n:05d}")
+        Claim.objects.create(
+            user=pro_member,
+            activity=activity,
+            credit_type=kind,
+            claimed_credits=Decimal(amount),
+            minutes=60,
+            completed_at=when,
+            learner_name=pro_member.full_name,
+            learner_profession="physician_md_do",
+            quiz_score=Decimal("100.00"),
+        )
+    credit = learning_credit(user=pro_member)
+    assert len(credit.certificates) == 5
+    assert dict(credit.credits_this_year) == {
+        "AMA PRA Category 1 Credit™": Decimal("5.00"),
+        "European CME credit (ECMEC®)": Decimal("2.25"),
+    }
