@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "preceptor.accounts.middleware.MemberLanguageMiddleware",  # a signed-in member's saved language wins
     "preceptor.core.middleware.TimezoneMiddleware",
     "preceptor.privacy.middleware.ConsentMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "preceptor.core.middleware.LazyMessageMiddleware",  # Django's, building the storage only when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "preceptor.accounts.middleware.StaffMfaMiddleware",

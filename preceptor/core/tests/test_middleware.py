@@ -93,3 +93,29 @@ def test_every_other_route_has_the_default(path):
 def test_a_request_without_a_valid_length_is_left_to_django(client):
     response = client.generic("POST", "/privacy/consent/", b"", CONTENT_LENGTH="not-a-number")
     assert response.status_code != 413
+
+
+@pytest.mark.django_db
+def test_messages_are_built_only_when_used_and_then_stored_as_django_stores_them(client, learner):
+    """LazyMessageMiddleware (decision 0040): a page that neither adds nor reads a message builds no storage and
+    sets no cookie; a message added on one request is shown on the next, then gone."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import empty
+
+    from preceptor.core.middleware import LazyMessageMiddleware
+
+    request = RequestFactory().get("/")
+    middleware = LazyMessageMiddleware(lambda r: HttpResponse("ok"))
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse("ok"))
+    assert "messages" not in response.cookies
+    assert request._messages._wrapped is empty  # never built
+
+    # Through the whole stack: the sign-out page adds "You are signed out." and the next page shows it once.
+    client.force_login(learner)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    first = client.get(response.url).content.decode()
+    assert "You are signed out." in first
+    assert "You are signed out." not in client.get(response.url).content.decode()
