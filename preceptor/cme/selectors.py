@@ -188,7 +188,7 @@ class LearningCredit:
     ready_to_claim: list[Activity]  # post-test passed, no credit claimed yet
 
 
-CREDITS = DecimalField(max_digits=9, decimal_places=2)  # a sum of credits (each at most 999.99)
+CREDITS: DecimalField = DecimalField(max_digits=9, decimal_places=2)  # a sum of credits (each at most 999.99)
 
 
 def learning_credit(*, user: User, certificates: int = 5) -> LearningCredit:
