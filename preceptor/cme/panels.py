@@ -62,9 +62,9 @@ def course_claim_steps(courses: list[Course], user: User, lessons_done: set[int]
     states = claim_states(user=user, activities=activities)
     steps: dict[int, NextStep] = {}
     for activity in activities:
-        certificate_id, post_test_passed = states.get(activity.pk, (None, False))
         if activity.course_id is None:
             continue  # a live class's accreditation (not asked for here)
+        certificate_id, post_test_passed = states.get(activity.pk, (None, False))
         if certificate_id is not None:
             url = reverse("cme:certificate_pdf", args=[certificate_id])
             steps[activity.course_id] = NextStep(_("Download your certificate"), url, STEP_CERTIFICATE)
