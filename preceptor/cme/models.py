@@ -416,7 +416,7 @@ class LearnerIdentity(models.Model):
     pars_consent_at = models.DateTimeField(_("consented to PARS reporting"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # What the member gives for certificates and PARS (exported, declared in privacy.py, read by the exporter).
+    # What the member gives for certificates and PARS (exported and declared in privacy.py).
     PARS_FIELDS = (
         "first_name",
         "last_name",

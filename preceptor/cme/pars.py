@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -18,12 +19,13 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from preceptor.cme.models import Activity, Claim, CreditType, LearnerIdentity, ParsRecord
+from preceptor.core.bulk import db_value, rows_insert
 from preceptor.privacy.models import Disclosure
 from preceptor.privacy.services import disclosures_record
 
@@ -112,12 +114,27 @@ def learner_record(claim: Claim | _Row, identity: LearnerIdentity, activity: Act
     }
 
 
-def fingerprint(record: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+def canonical(record: dict[str, Any]) -> str:
+    """The record as the one JSON text it is fingerprinted by and stored as."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"))
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def with_action(record: dict[str, Any], action: str) -> dict[str, Any]:
     return {**record, "XtensibleInfo": {**record["XtensibleInfo"], "LearnerRecordAction": action}}
+
+
+def json_with_action(text: str, record: dict[str, Any], action: str) -> str:
+    """The JSON of ``with_action(record, action)``, made from the record's canonical ``text`` without serialising
+    the record again: keys are sorted, so ``XtensibleInfo`` is the text's last member."""
+    info = canonical(record["XtensibleInfo"])
+    tail = f'"XtensibleInfo":{info}}}'
+    if not text.endswith(tail) or info == "{}":
+        raise ValueError("not the canonical text of a record with XtensibleInfo")
+    return f'{text[: -len(tail)]}"XtensibleInfo":{{"LearnerRecordAction":{json.dumps(action)},{info[1:]}}}'
 
 
 def reportable(identity: LearnerIdentity | None) -> bool:
@@ -139,6 +156,7 @@ class Change:
     user_id: int
     action: str
     record: dict[str, Any]  # without the action
+    text: str  # the record's canonical JSON
     fingerprint: str
 
 
@@ -150,9 +168,6 @@ class ExportSummary:
     skipped_no_activity_id: int = 0
     learners: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
-
-
-IDENTITY_FIELDS = LearnerIdentity.PARS_FIELDS
 
 
 @dataclass
@@ -170,7 +185,8 @@ class _Row:
 
 
 def changes(year: int, summary: ExportSummary) -> Iterator[Change]:
-    """Streamed over plain rows (no model instances per claim): 100,000 completions stay in flat memory."""
+    """Streamed over plain rows, learner by learner (one identity per learner, no model instance per claim):
+    100,000 completions stay in flat memory."""
     start, end = _year_bounds(year)
     activities = {
         a.pk: a
@@ -180,37 +196,52 @@ def changes(year: int, summary: ExportSummary) -> Iterator[Change]:
     }
     last = ParsRecord.objects.filter(claim=OuterRef("pk")).order_by("-id")
     row_fields = [f.name for f in fields(_Row)]
+    year_claims = Claim.objects.filter(
+        credit_type=CreditType.AMA, completed_at__gte=start, completed_at__lt=end, activity_id__in=list(activities)
+    )
     claims = (
-        Claim.objects.filter(
-            credit_type=CreditType.AMA, completed_at__gte=start, completed_at__lt=end, activity_id__in=list(activities)
-        )
-        .annotate(
+        year_claims.annotate(
             last_action=Subquery(last.values("action")[:1]),
             last_fingerprint=Subquery(last.values("fingerprint")[:1]),
             last_record_id=Subquery(last.values("id")[:1]),
         )
-        .order_by("pk")
-        .values_list(*row_fields, *(f"user__cme_identity__{name}" for name in IDENTITY_FIELDS))
+        .order_by("user_id", "pk")
+        .values_list(*row_fields)
     )
-    width = len(row_fields)
+    # The learners' identities in the same order, read beside the claims (a merge join): each identity is read
+    # and decoded once, not once per claim.
+    identities = (
+        LearnerIdentity.objects.filter(user_id__in=year_claims.values("user_id"))
+        .order_by("user_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    ahead = next(identities, None)
+    learner, identity, is_reportable = None, None, False
     for values in claims.iterator(chunk_size=CHUNK):
-        claim = _Row(*values[:width])
+        claim = _Row(*values)
         activity = activities[claim.activity_id]
         if not activity.accme_activity_id:
             summary.skipped_no_activity_id += 1
             continue
-        identity_values = dict(zip(IDENTITY_FIELDS, values[width:], strict=True))
-        identity = LearnerIdentity(**identity_values) if identity_values["first_name"] is not None else None
-        wanted = claim.revoked_at is None and reportable(identity)
-        record = learner_record(claim, identity, activity) if wanted and identity else None
-        new_fingerprint = fingerprint(record) if record else ""
+        if claim.user_id != learner:
+            learner = claim.user_id
+            while ahead is not None and ahead.user_id < learner:
+                ahead = next(identities, None)
+            identity = ahead if ahead is not None and ahead.user_id == learner else None
+            is_reportable = reportable(identity)
+        wanted = is_reportable and claim.revoked_at is None
+        record = learner_record(claim, identity, activity) if wanted and identity is not None else None
+        text = canonical(record) if record else ""
+        new_fingerprint = fingerprint(text) if record else ""
         sent = claim.last_action == ParsRecord.Action.ADD
         if sent and new_fingerprint != claim.last_fingerprint:
             assert claim.last_record_id is not None  # read from the same record as ``last_action``
             old = ParsRecord.objects.only("record", "fingerprint").get(pk=claim.last_record_id)
-            yield Change(claim.pk, claim.user_id, ParsRecord.Action.DELETE, old.record, old.fingerprint)
+            yield Change(
+                claim.pk, claim.user_id, ParsRecord.Action.DELETE, old.record, canonical(old.record), old.fingerprint
+            )
         if record and (not sent or new_fingerprint != claim.last_fingerprint):
-            yield Change(claim.pk, claim.user_id, ParsRecord.Action.ADD, record, new_fingerprint)
+            yield Change(claim.pk, claim.user_id, ParsRecord.Action.ADD, record, text, new_fingerprint)
 
 
 def _xml(tag: str, value: Any) -> str:
@@ -272,13 +303,13 @@ class _Writer:
         else:
             self.out.write("\t".join(TSV_COLUMNS) + "\n")
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, change: Change) -> None:
         if self.fmt == "json":
-            self.out.write((",\n" if self.count else "") + json.dumps(record, ensure_ascii=False))
+            self.out.write((",\n" if self.count else "") + json_with_action(change.text, change.record, change.action))
         elif self.fmt == "xml":
-            self.out.write(_xml("ActivityReport", record) + "\n")
+            self.out.write(_xml("ActivityReport", with_action(change.record, change.action)) + "\n")
         else:
-            self.out.write("\t".join(_tsv_cell(c) for c in tsv_row(record)) + "\n")
+            self.out.write("\t".join(_tsv_cell(c) for c in tsv_row(with_action(change.record, change.action))) + "\n")
         self.count += 1
 
     def close(self) -> None:
@@ -301,43 +332,30 @@ def export_pars(*, year: int, fmt: str, out: TextIO, now: datetime | None = None
     batch = f"{year}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     writer = _Writer(out, fmt, reporting_datetime(now))
     writer.open()
-    pending: list[tuple] = []
-    with transaction.atomic():
+    exported_at = db_value(ParsRecord, "exported_at", now)
+
+    def written() -> Iterator[tuple[Any, ...]]:
+        """Each change, written to ``out`` and counted, as the row that remembers it was sent."""
         for change in changes(year, summary):
-            writer.write(with_action(change.record, change.action))
+            writer.write(change)
             if change.action == ParsRecord.Action.ADD:
                 summary.added += 1
             else:
                 summary.deleted += 1
             summary.learners.add(change.user_id)
-            if record:
-                pending.append(
-                    (change.claim_id, change.action, year, change.fingerprint, json.dumps(change.record), batch, now)
-                )
-                if len(pending) >= CHUNK:
-                    _records_insert(pending)
-                    pending.clear()
+            yield (change.claim_id, change.action, year, change.fingerprint, change.text, batch, exported_at)
+
+    with transaction.atomic():
+        if record:
+            rows_insert(
+                ParsRecord, ["claim", "action", "year", "fingerprint", "record", "batch", "exported_at"], written()
+            )
+        else:
+            deque(written(), maxlen=0)
         writer.close()
         if record:
-            _records_insert(pending)
             _disclose(summary, now, batch)
     return summary
-
-
-def _records_insert(rows: list[tuple]) -> None:
-    """What was sent, appended in one statement per chunk (the ORM's per-field preparation of 100,000 rows
-    took longer than the export itself)."""
-    if not rows:
-        return
-    table = ParsRecord._meta.db_table
-    rows = [(*row[:-1], connection.ops.adapt_datetimefield_value(row[-1])) for row in rows]
-    record = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (claim_id, action, year, fingerprint, record, batch, exported_at) "  # noqa: S608 -- the table name is one of our constants, values are parameters
-            f"VALUES (%s, %s, %s, %s, {record}, %s, %s)",
-            rows,
-        )
 
 
 def _disclose(summary: ExportSummary, now: datetime, batch: str) -> None:

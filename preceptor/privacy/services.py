@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_noop
 
 from preceptor.accounts.models import User
+from preceptor.core.bulk import db_value, rows_insert
 from preceptor.core.hashing import address_hash
 from preceptor.core.http import absolute_url, staff_may
 from preceptor.core.models import AuditEvent
@@ -119,7 +120,6 @@ def consent_decide(*, request: HttpRequest, action: str, surface: str, chosen: s
 
 
 # --- Disclosures ---------------------------------------------------------------------------------------------
-DISCLOSURE_CHUNK = 2000  # rows per INSERT: a PARS export of 100,000 completions stays at flat memory
 
 
 @transaction.atomic
@@ -144,7 +144,7 @@ def disclosures_record(
 
     One row per member, however often the member appears in ``users`` (members or their ids, so a large
     export need not load the accounts), all with the same ``occurred_at`` (default: now). Rows are inserted
-    ``DISCLOSURE_CHUNK`` at a time and none is kept in memory, so an export of any size stays flat.
+    a chunk at a time (``core.bulk``) and none is kept in memory, so an export of any size stays flat.
 
     ``restricted`` hides the row from the member's own ledger (``/settings/data/`` and their data export).
     It is allowed only when the law forbids telling the member, and then ``request_ref`` must name the legal
@@ -172,23 +172,17 @@ def disclosures_record(
         restricted_until=restricted_until,
         occurred_at=occurred_at,
     )
-    seen: set[int] = set()
-    chunk: list[Disclosure] = []
-    written = 0
-    for user in users:
-        user_id = user if isinstance(user, int) else user.pk
-        if user_id in seen:
-            continue
-        seen.add(user_id)
-        chunk.append(Disclosure(user_id=user_id, **fields))
-        if len(chunk) == DISCLOSURE_CHUNK:
-            Disclosure.objects.bulk_create(chunk)
-            written += len(chunk)
-            chunk.clear()
-    if chunk:
-        Disclosure.objects.bulk_create(chunk)
-        written += len(chunk)
-    return written
+    shared = {name: db_value(Disclosure, name, value) for name, value in fields.items()}
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        seen: set[int] = set()
+        for user in users:
+            user_id = user if isinstance(user, int) else user.pk
+            if user_id not in seen:
+                seen.add(user_id)
+                yield (user_id, *shared.values())
+
+    return rows_insert(Disclosure, ["user", *shared], rows())
 
 
 def _disclosure_fields(

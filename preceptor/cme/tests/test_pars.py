@@ -15,11 +15,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from preceptor.accounts.services import complimentary_pro_grant
 from preceptor.cme.forms import IdentityForm, npi_is_valid
 from preceptor.cme.models import Claim, LearnerIdentity, ParsRecord
 from preceptor.cme.pars import TSV_COLUMNS, YearClosed, export_pars, year_state
 from preceptor.cme.reports import activity_rows, disclose_report, learner_rows
 from preceptor.cme.services import claim_amend, claim_revoke, credit_claim, pars_consent_set
+from preceptor.cme.tests.conftest import evaluated, passed, physician, studied
+from preceptor.conftest import make_member
 from preceptor.privacy.models import Disclosure
 
 SCHEMA = json.loads((Path(__file__).parent / "pars-learner-reports.schema_v0_5.json").read_text())
@@ -356,3 +359,54 @@ def test_the_schema_fixture_differs_from_the_published_draft_by_one_comma():
     assert len(fixture) == len(original) + 1
     changes = [d for d in difflib.ndiff(original.splitlines(), fixture.splitlines()) if d[:1] in "+-"]
     assert len(changes) == 2 and changes[0].rstrip() + "," == changes[1].rstrip().replace("+ ", "- ", 1)
+
+
+def test_each_learner_is_matched_with_their_own_identity_whoever_lacks_one(activity, ready):
+    """The exporter reads identities beside the claims, both in learner order: a learner without an identity
+    between two with one, and an identity without a claim that year, must not shift anyone's name."""
+
+    def claimant(email: str, name: str) -> Claim:
+        user = make_member(email, name)
+        complimentary_pro_grant(user=user, until=timezone.now() + timedelta(days=30), actor=None)
+        physician(user)
+        studied(user, activity)
+        passed(user, activity)
+        evaluated(user, activity)
+        [claim] = credit_claim(user=user, activity=activity, credits=Decimal("1"))
+        return claim
+
+    idle = make_member("idle@example.org", "Ida Idle")  # an identity, no claim: read by no one's row
+    LearnerIdentity.objects.create(user=idle, first_name="Ida", last_name="Idle", birth_month=1, birth_day=1, npi=NPI)
+    first = claimant("anna@example.org", "Anna A")
+    nameless = claimant("bert@example.org", "Bert B")  # no identity: not reportable
+    last = claimant("cleo@example.org", "Cleo C")
+    [own] = credit_claim(user=ready, activity=activity, credits=Decimal("1"))
+    assert first.user_id < nameless.user_id < last.user_id
+    for claim, given in ((last, "Cleo"), (first, "Anna"), (own, "Paul")):
+        identity = identity_for(claim.user)
+        LearnerIdentity.objects.filter(pk=identity.pk).update(first_name=given)
+    Claim.objects.update(completed_at=datetime(2026, 6, 1, 15, 0, tzinfo=UTC))
+    text, summary = export()
+    sent = {r["Activity"]["Module"]["CreditCertificate"][0]["CreditID"].rsplit(":", 1)[1]: r for r in records(text)}
+    assert {claim_id: r["Member"]["Name"]["GivenName"] for claim_id, r in sent.items()} == {
+        str(first.certificate_id): "Anna",
+        str(last.certificate_id): "Cleo",
+        str(own.certificate_id): "Paul",
+    }
+    assert summary.learners == {first.user_id, last.user_id, own.user_id}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"Member": {"Name": {"GivenName": 'Zoë "XtensibleInfo":{'}}, "XtensibleInfo": {"ProviderID": "0012345"}},
+        {"A": [1.5, None, "\u2028"], "XtensibleInfo": {"ProviderID": "x", "Z": {"XtensibleInfo": {}}}},
+    ],
+)
+def test_the_action_is_added_to_the_canonical_text_as_to_the_record(record):
+    from preceptor.cme.pars import canonical, json_with_action, with_action
+
+    for action in ("add", "delete"):
+        assert json.loads(json_with_action(canonical(record), record, action)) == with_action(record, action)
+    with pytest.raises(ValueError):
+        json_with_action(json.dumps(record), record, "add")
