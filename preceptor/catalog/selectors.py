@@ -14,6 +14,7 @@ from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
 from preceptor.catalog import hooks
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
+from preceptor.core.cache import version_bump, version_of
 
 Reason = Literal["member", "staff", "preview", "sign_in", "upgrade"]
 
@@ -217,6 +218,36 @@ def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
 def course_content_forget(*slugs: str) -> None:
     """Drop cached content after staff change a course, its modules, lessons or handouts."""
     cache.delete_many([_content_key(slug) for slug in slugs])
+    course_cards_forget()
+
+
+# --- Course cards (the catalogue) -----------------------------------------------------------------------------
+# A card shows only what every visitor shares: the course, its minutes, specialties and teachers, and what
+# other apps add (``hooks.course_card_panels``: the credits). The catalogue keeps each card rendered, per
+# language, for ``CATALOG_CACHE_SECONDS``; any change to what a card shows forgets them all (``catalog.apps``
+# and ``cme.selectors.activities_changed``).
+CARDS_VERSION_KEY = "catalog:cards-version"
+
+
+def course_cards_forget() -> None:
+    version_bump(CARDS_VERSION_KEY)
+
+
+def course_card_keys(course_ids: list[int], language: str) -> dict[int, str]:
+    version = version_of(CARDS_VERSION_KEY)
+    return {pk: f"catalog:card:{version}:{language}:{pk}" for pk in course_ids}
+
+
+def search_form_key(language: str) -> str:
+    """The catalogue's empty search form lists the specialties: kept, and forgotten, with the cards."""
+    return f"catalog:search-form:{version_of(CARDS_VERSION_KEY)}:{language}"
+
+
+def course_cards_data(course_ids: list[int]) -> list[Course]:
+    """The courses whose cards are to be rendered, in the order of ``course_ids``."""
+    courses = Course.objects.filter(pk__in=course_ids).with_minutes().prefetch_related("specialties", "teachers")
+    by_id = {course.pk: course for course in courses}
+    return [by_id[pk] for pk in course_ids if pk in by_id]
 
 
 @dataclass

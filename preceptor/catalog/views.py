@@ -1,17 +1,30 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.catalog import hooks
 from preceptor.catalog.forms import CourseSearchForm, ProgressForm
 from preceptor.catalog.models import Lesson, LessonFile
-from preceptor.catalog.selectors import Outline, OutlineLesson, course_list, course_next_step, course_outline
+from preceptor.catalog.selectors import (
+    Outline,
+    OutlineLesson,
+    course_card_keys,
+    course_cards_data,
+    course_list,
+    course_next_step,
+    course_outline,
+    search_form_key,
+)
 from preceptor.catalog.services import (
     CompletionRefused,
     NotAReading,
@@ -32,13 +45,52 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         specialty = form.cleaned_data["specialty"].slug if form.cleaned_data["specialty"] else ""
-    courses = list(course_list(query=query, specialty=specialty))
-    found = hooks.course_card_panels.call(courses)
-    cards = [(course, panels([answer.get(course.pk) for answer in found])) for course in courses]
+    course_ids = list(course_list(query=query, specialty=specialty).values_list("pk", flat=True))
+    cards = _course_cards(course_ids)
     # What other apps found for the same search (the magazine's articles), below the courses.
     results = panels(hooks.search_panels.call(query, specialty)) if query.strip() else []
-    context = {"form": form, "cards": cards, "query": query, "search_panels": results}
+    context = {
+        "form": form,
+        "search_form": _search_form(form),
+        "cards": cards,
+        "query": query,
+        "search_panels": results,
+    }
     return render(request, "catalog/course_list.html", context)
+
+
+def _search_form(form: CourseSearchForm) -> str:
+    """The search form as HTML. Empty (the catalogue as most open it), it is the same for everyone in a language
+    until a specialty changes, so it is kept with the cards; a search's is rendered with its answers."""
+    if form.is_bound:
+        return render_to_string("catalog/_search_form.html", {"form": form})
+    key = search_form_key(get_language())
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("catalog/_search_form.html", {"form": form})
+        cache.set(key, html, settings.CATALOG_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- our own template's output
+
+
+def _course_cards(course_ids: list[int]) -> list[str]:
+    """Each course's card as HTML, in order: from the cache, the missing ones rendered (with what other apps add)
+    and kept. A card holds nothing of the viewer's own (``catalog.selectors.course_card_keys``)."""
+    keys = course_card_keys(course_ids, get_language())
+    cards = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cards]
+    if missing:
+        courses = course_cards_data(missing)
+        found = hooks.course_card_panels.call(courses)
+        rendered = {
+            keys[course.pk]: render_to_string(
+                "catalog/_course_card.html",
+                {"course": course, "card_panels": panels([answer.get(course.pk) for answer in found])},
+            )
+            for course in courses
+        }
+        cache.set_many(rendered, settings.CATALOG_CACHE_SECONDS)
+        cards.update(rendered)
+    return [mark_safe(cards[key]) for key in keys.values() if key in cards]  # noqa: S308 -- our own template's output
 
 
 def _outline_or_404(request: HttpRequest, slug: str) -> Outline:

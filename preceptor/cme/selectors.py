@@ -27,6 +27,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from preceptor.accounts.models import User
+from preceptor.catalog.selectors import course_cards_forget
 from preceptor.cme.credits import (
     ECMEC_CONVERSION_NOTE,
     designation_statement,
@@ -34,6 +35,7 @@ from preceptor.cme.credits import (
     joint_providership_statement,
 )
 from preceptor.cme.models import Activity, Claim, CreditType, FacultyDisclosure
+from preceptor.core.cache import version_bump, version_of
 from preceptor.core.http import absolute_url
 from preceptor.quizzes.models import Attempt, Quiz
 
@@ -61,18 +63,16 @@ VERSION_KEY = "cme:activities-version"
 
 
 def activities_changed() -> None:
-    """Forget every cached accreditation (an activity, a disclosure or a provider changed)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    """Forget every cached accreditation (an activity, a disclosure or a provider changed), and the course cards
+    that show the credits."""
+    version_bump(VERSION_KEY)
+    course_cards_forget()
 
 
 def published_activity(*, course_id: int | None = None, live_class_id: int | None = None) -> Activity | None:
     """The published accreditation of a course or a live class, with its provider and disclosures: shared by
     every visitor, so cached like the course content (two queries on a miss, none on a hit)."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
-    key = f"cme:activity:{version}:{course_id or ''}:{live_class_id or ''}"
+    key = f"cme:activity:{version_of(VERSION_KEY)}:{course_id or ''}:{live_class_id or ''}"
     cached = cache.get(key)
     if cached is not None:
         return cached or None
