@@ -11,35 +11,54 @@ next one connects again (bounded by the connect timeout)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
-import psycopg
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
-from psycopg import errors
 
 
-class BoundedConnection(psycopg.Connection):
-    """A psycopg connection whose waits without a timeout of their own end after ``answer_timeout`` seconds."""
+@cache
+def _bounded_connection_class() -> type:
+    """Made on the first PostgreSQL connection: an install on SQLite never imports psycopg (startup time of every
+    command, ``logstats`` included)."""
+    import psycopg
+    from psycopg import errors
 
-    answer_timeout: float = 0.0
+    class BoundedConnection(psycopg.Connection):
+        """A psycopg connection whose waits without a timeout of their own end after ``answer_timeout`` seconds."""
 
-    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        try:
-            return super().wait(gen, interval=interval, timeout=timeout or self.answer_timeout or None)
-        except errors._WaitTimeout as error:  # psycopg's own signal that the bound expired
-            if timeout:
-                raise  # a caller's own timeout: its caller handles it
-            self.pgconn.finish()  # the server may still answer; this connection must never be read again
-            raise psycopg.OperationalError(
-                f"the database did not answer within {self.answer_timeout:g} s; the connection was closed"
-            ) from error
+        answer_timeout: float = 0.0
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            try:
+                return super().wait(gen, interval=interval, timeout=timeout or self.answer_timeout or None)
+            except errors._WaitTimeout as error:  # psycopg's own signal that the bound expired
+                if timeout:
+                    raise  # a caller's own timeout: its caller handles it
+                self.pgconn.finish()  # the server may still answer; this connection must never be read again
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {self.answer_timeout:g} s; the connection was closed"
+                ) from error
+
+    return BoundedConnection
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BoundedConnection":
+        return _bounded_connection_class()
+    raise AttributeError(name)
 
 
 def connection_bound(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     """``connection_created`` receiver: makes a new PostgreSQL connection a ``BoundedConnection``."""
     limit = getattr(settings, "DATABASE_ANSWER_TIMEOUT", None)
+    if not limit or connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    bounded = _bounded_connection_class()
     raw = connection.connection
-    if limit and isinstance(raw, psycopg.Connection) and not isinstance(raw, BoundedConnection):
-        raw.__class__ = BoundedConnection  # same layout, one method more: psycopg has no connection-class option
-        cast(BoundedConnection, raw).answer_timeout = float(limit)
+    if isinstance(raw, psycopg.Connection) and not isinstance(raw, bounded):
+        raw.__class__ = bounded  # same layout, one method more: psycopg has no connection-class option
+        cast(Any, raw).answer_timeout = float(limit)
