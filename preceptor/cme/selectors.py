@@ -2,28 +2,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
-    Case,
-    Count,
     DecimalField,
     Exists,
-    F,
+    IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
-    Sum,
-    Value,
-    When,
-    Window,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from preceptor.accounts.models import User
@@ -194,16 +189,22 @@ CREDITS: DecimalField = DecimalField(max_digits=9, decimal_places=2)  # a sum of
 def learning_credit(*, user: User, certificates: int = 5) -> LearningCredit:
     """Credits this year, recent certificates and the accredited courses ready to claim. Two queries: the recent
     claims carry this year's totals per credit type, summed over all the member's claims by window functions
-    (computed before the LIMIT), so the totals need no query of their own."""
+    (computed before the LIMIT), so the totals need no query of their own. The windows are written as SQL (the
+    same on SQLite and PostgreSQL): built from ORM expressions, six of them cost 3 ms a page in Python, the query
+    itself 0.3 ms."""
     year = timezone.localdate().year
     labels = dict(CreditType.choices)
-    totals: dict[str, Window] = {}
+    start = timezone.make_aware(datetime(year, 1, 1))
+    bounds = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, start.replace(year=year + 1))]
+    claim = connection.ops.quote_name(Claim._meta.db_table)
+    this_year = f"{claim}.credit_type = %s AND {claim}.completed_at >= %s AND {claim}.completed_at < %s"
+    sum_sql = f"SUM(CASE WHEN {this_year} THEN {claim}.claimed_credits ELSE 0 END) OVER ()"
+    count_sql = f"COUNT(CASE WHEN {this_year} THEN 1 END) OVER ()"
+    totals: dict[str, RawSQL] = {}
     for kind in CreditType.values:
-        this_year = Q(credit_type=kind, completed_at__year=year)
-        totals[f"sum_{kind}"] = Window(
-            Sum(Case(When(this_year, then=F("claimed_credits")), default=Value(Decimal(0)), output_field=CREDITS))
-        )
-        totals[f"count_{kind}"] = Window(Count(Case(When(this_year, then=Value(1)))))
+        # Our own constant SQL; the values are parameters.
+        totals[f"sum_{kind}"] = RawSQL(sum_sql, (kind, *bounds), output_field=CREDITS)  # noqa: S611 -- see above
+        totals[f"count_{kind}"] = RawSQL(count_sql, (kind, *bounds), output_field=IntegerField())  # noqa: S611 -- see above
     recent = list(
         Claim.objects.active()
         .filter(user=user)
