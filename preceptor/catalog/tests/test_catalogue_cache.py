@@ -43,7 +43,9 @@ def test_a_renamed_or_unpublished_course_shows_at_once(client, course):
 
 
 def minutes_shown(html: str) -> int:
-    return int(re.search(r'class="course-meta[^>]*>\s*(\d+) minute', html)[1])
+    found = re.search(r'class="course-meta[^>]*>\s*(\d+) minute', html)
+    assert found, "no minutes on the card"
+    return int(found[1])
 
 
 def test_a_lesson_added_changes_the_minutes_shown(client, course):
