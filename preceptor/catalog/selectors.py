@@ -243,13 +243,6 @@ def search_form_key(language: str) -> str:
     return f"catalog:search-form:{version_of(CARDS_VERSION_KEY)}:{language}"
 
 
-def course_cards_data(course_ids: list[int]) -> list[Course]:
-    """The courses whose cards are to be rendered, in the order of ``course_ids``."""
-    courses = Course.objects.filter(pk__in=course_ids).with_minutes().prefetch_related("specialties", "teachers")
-    by_id = {course.pk: course for course in courses}
-    return [by_id[pk] for pk in course_ids if pk in by_id]
-
-
 @dataclass
 class MemberState:
     """What ``course_outline`` reads about the member, when the caller already has it for several courses."""

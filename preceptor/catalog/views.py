@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from preceptor.catalog import hooks
 from preceptor.catalog.forms import CourseSearchForm, ProgressForm
-from preceptor.catalog.models import Lesson, LessonFile
+from preceptor.catalog.models import Course, Lesson, LessonFile
 from preceptor.catalog.selectors import (
     Outline,
     OutlineLesson,
     course_card_keys,
-    course_cards_data,
     course_list,
     course_next_step,
     course_outline,
@@ -45,8 +45,7 @@ def course_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         specialty = form.cleaned_data["specialty"].slug if form.cleaned_data["specialty"] else ""
-    course_ids = list(course_list(query=query, specialty=specialty).values_list("pk", flat=True))
-    cards = _course_cards(course_ids)
+    cards = _course_cards(list(course_list(query=query, specialty=specialty).prefetch_related(None)))
     # What other apps found for the same search (the magazine's articles), below the courses.
     results = panels(hooks.search_panels.call(query, specialty)) if query.strip() else []
     context = {
@@ -72,25 +71,27 @@ def _search_form(form: CourseSearchForm) -> str:
     return mark_safe(html)  # noqa: S308 -- our own template's output
 
 
-def _course_cards(course_ids: list[int]) -> list[str]:
-    """Each course's card as HTML, in order: from the cache, the missing ones rendered (with what other apps add)
-    and kept. A card holds nothing of the viewer's own (``catalog.selectors.course_card_keys``)."""
-    keys = course_card_keys(course_ids, get_language())
+def _course_cards(courses: list[Course]) -> list[str]:
+    """Each course's card as HTML, in order: from the cache, the missing ones rendered (with their specialties and
+    teachers, and what other apps add) and kept. A card holds nothing of the viewer's own
+    (``catalog.selectors.course_card_keys``). The courses come without their specialties and teachers: only the
+    cards to render need them (two queries, then one per app that adds to a card)."""
+    keys = course_card_keys([course.pk for course in courses], get_language())
     cards = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in cards]
+    missing = [course for course in courses if keys[course.pk] not in cards]
     if missing:
-        courses = course_cards_data(missing)
-        found = hooks.course_card_panels.call(courses)
+        prefetch_related_objects(missing, "specialties", "teachers")
+        found = hooks.course_card_panels.call(missing)
         rendered = {
             keys[course.pk]: render_to_string(
                 "catalog/_course_card.html",
                 {"course": course, "card_panels": panels([answer.get(course.pk) for answer in found])},
             )
-            for course in courses
+            for course in missing
         }
         cache.set_many(rendered, settings.CATALOG_CACHE_SECONDS)
         cards.update(rendered)
-    return [mark_safe(cards[key]) for key in keys.values() if key in cards]  # noqa: S308 -- our own template's output
+    return [mark_safe(cards[keys[course.pk]]) for course in courses]  # noqa: S308 -- our own template's output
 
 
 def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
