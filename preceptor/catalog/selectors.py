@@ -217,8 +217,7 @@ def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
 
 def course_content_forget(*slugs: str) -> None:
     """Drop cached content after staff change a course, its modules, lessons or handouts."""
-    cache.delete_many([_content_key(slug) for slug in slugs])
-    course_cards_forget()
+    cache.delete_many([_content_key(slug) for slug in slugs])  # the cards: by the signals of ``catalog.apps``
 
 
 # --- Course cards (the catalogue) -----------------------------------------------------------------------------

@@ -202,9 +202,9 @@ def learning_credit(*, user: User, certificates: int = 5) -> LearningCredit:
     count_sql = f"COUNT(CASE WHEN {this_year} THEN 1 END) OVER ()"
     totals: dict[str, RawSQL] = {}
     for kind in CreditType.values:
-        # Our own constant SQL; the values are parameters.
-        totals[f"sum_{kind}"] = RawSQL(sum_sql, (kind, *bounds), output_field=CREDITS)  # noqa: S611 -- see above
-        totals[f"count_{kind}"] = RawSQL(count_sql, (kind, *bounds), output_field=IntegerField())  # noqa: S611 -- see above
+        params = (kind, *bounds)
+        totals[f"sum_{kind}"] = RawSQL(sum_sql, params, output_field=CREDITS)  # noqa: S611 -- constant SQL; values bound
+        totals[f"count_{kind}"] = RawSQL(count_sql, params, IntegerField())  # noqa: S611 -- constant SQL; values bound
     recent = list(
         Claim.objects.active()
         .filter(user=user)

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from preceptor.catalog.models import Lesson, Specialty
-from preceptor.cme.tests.conftest import make_activity, provider  # noqa: F401 -- provider is a fixture
+from preceptor.cme.models import Provider
+from preceptor.cme.tests.conftest import make_activity
 
 URL = "/courses/"
 
@@ -81,7 +82,8 @@ def test_a_teacher_renamed_shows_on_the_card_but_a_sign_in_forgets_nothing(clien
     assert "catalog_specialty" not in " ".join(q["sql"] for q in queries.captured_queries)
 
 
-def test_credits_changed_in_the_cme_app_show_on_the_card(client, course, provider):  # noqa: F811
+def test_credits_changed_in_the_cme_app_show_on_the_card(client, course):
+    provider = Provider.objects.create(name="CME Consultants", is_accredited=True, accme_provider_id="0012345")
     activity = make_activity(course, provider)
     assert "2 <i>AMA PRA Category 1 Credits</i>" in page(client)
     activity.ama_max_credits = Decimal("1.50")
