@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	$(RUN_ENV) $(BIN)/python manage.py run_retention >/dev/null  # no beat in the demo: run the daily jobs now
-	@echo "Preceptor demo: http://127.0.0.1:$(PORT)/  (accounts: learner@, pro@, teacher@, staff@example.com / preceptor-demo)"
+	@echo "Preceptor demo: http://127.0.0.1:$(PORT)/  (accounts: learner@, pro@, teacher@, manager@, staff@example.com / preceptor-demo)"
 	@echo "E-mails the demo sends are printed below, in this terminal (README, \"E-mail\")."
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -1,4 +1,5 @@
-"""Sign-in with Facebook, Google or an institution's OpenID Connect server (allauth.socialaccount).
+"""Sign-in with Facebook, Google, an institution's OpenID Connect server, or an organisation's OpenID Connect or
+SAML provider (allauth.socialaccount; organisations' apps are added in the admin, decision 0042).
 
 A provider is on when its client id and secret are in the environment (``config.env.social_providers``). Its button
 is a form that POSTs to allauth's login view, which answers with a redirect to the provider: the page that carries
@@ -38,6 +39,8 @@ def authorization_origin(provider: Provider) -> str:
     whose sign-in page lives elsewhere sets the discovery address on that host."""
     if provider.id == "openid_connect":
         return _origin(str(provider.app.settings.get("server_url", "")))
+    if provider.id == "saml":  # an organisation's identity provider (teams): its single sign-on address
+        return _origin(str((provider.app.settings.get("idp") or {}).get("sso_url", "")))
     adapter_class = getattr(provider, "oauth2_adapter_class", None)
     return _origin(str(getattr(adapter_class, "authorize_url", "") or ""))
 

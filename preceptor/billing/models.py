@@ -252,6 +252,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("record_transfer", _("Record bank transfers received for invoices"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "provider_id"],

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from preceptor.accounts.models import User
+from preceptor.billing.hooks import pro_granted
 from preceptor.billing.models import BillingDetails, Order, Price, Receipt, Subscription
 from preceptor.core.hooks import Panel
 
@@ -41,7 +42,8 @@ class Membership:
 
 def membership_for(user: User, *, now: datetime | None = None) -> Membership:
     """The one place that decides Pro access: a paid subscription (trialing/active, past_due within the grace
-    period, until the end of a cancelled period, unless refunded), or Pro granted by staff; else the app's trial."""
+    period, until the end of a cancelled period, unless refunded), Pro granted by staff, or Pro another app grants
+    (``hooks.pro_granted``: a seat in an organisation); else the app's trial."""
     now = now or timezone.now()
     grace = settings.BILLING_PAST_DUE_GRACE_DAYS
     for subscription in Subscription.objects.filter(user=user).exclude(status__in=["incomplete_expired"]):
@@ -49,6 +51,9 @@ def membership_for(user: User, *, now: datetime | None = None) -> Membership:
             return Membership("pro", subscription.current_period_end, now, subscription)
     if user.complimentary_pro_until and now < user.complimentary_pro_until:
         return Membership("pro", user.complimentary_pro_until, now)
+    granted = [until for until in pro_granted.call(user, now) if until is not None and now < until]
+    if granted:
+        return Membership("pro", max(granted), now)
     if user.is_on_trial(now):
         return Membership("trial", user.trial_ends_at, now)
     return Membership("trial_ended", user.trial_ends_at, now)

@@ -22,6 +22,7 @@ from preceptor.billing.models import (
     Receipt,
     Subscription,
 )
+from preceptor.billing.providers import registry
 from preceptor.billing.providers.base import (
     IncomingEvent,
     PaymentProvider,
@@ -375,6 +376,29 @@ def order_checkout_start(*, provider: PaymentProvider, request: HttpRequest, ord
     url = provider.order_checkout_url(request=request, order=order)
     Order.objects.filter(pk=order.pk).update(provider=provider.name, provider_id=order.provider_id)
     return url
+
+
+@transaction.atomic
+def order_transfer_record(*, order: Order, actor: User, paid_at: datetime | None = None) -> Order:
+    """Staff record that an invoice's bank transfer arrived: the order becomes paid through the same path as a
+    provider's confirmation (``order_sync``: the seller's hook, the receipt). Only a pending transfer order."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.provider != "transfer" or order.status != Order.Status.PENDING:
+        raise ValueError(f"order {order.public_id} is not a pending bank transfer")
+    provider = registry.get("transfer")
+    synced = order_sync(
+        provider=provider,
+        remote=RemoteOrder(
+            provider_id=order.provider_id,
+            order_ref=str(order.public_id),
+            status=Order.Status.PAID,
+            amount=order.amount,
+            currency=order.currency,
+            paid_at=paid_at or timezone.now(),
+        ),
+    )
+    audit_event_record(action="billing.transfer_received", actor=actor, subject=order.user, target=synced)
+    return synced
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from preceptor.billing import views
+from preceptor.billing import staff_views, views
 
 app_name = "billing"
 # The demo checkout's signed tokens: never in a log (core/redaction.py).
@@ -17,6 +17,13 @@ urlpatterns = [
     path("billing/receipts/<uuid:public_id>/invoice.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("billing/demo/pay/<str:token>/", views.demo_pay, name="demo_pay"),
     path("billing/demo/order/<str:token>/", views.demo_order_pay, name="demo_order_pay"),
+    path("billing/transfer/<uuid:public_id>/", views.transfer, name="transfer"),
+    path("staff/billing/transfers/", staff_views.transfers, name="staff_transfers"),
+    path(
+        "staff/billing/transfers/<uuid:public_id>/received/",
+        staff_views.transfer_received,
+        name="staff_transfer_received",
+    ),
     path("billing/orders/<uuid:public_id>/return/", views.order_return, name="order_return"),
     path("webhooks/<str:provider_name>/", views.webhook, name="webhook"),
 ]

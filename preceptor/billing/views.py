@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
@@ -295,3 +296,18 @@ def webhook(request: HttpRequest, provider_name: str) -> HttpResponse:
     if stored.status == ProviderEvent.Status.FAILED:
         return HttpResponseServerError("processing failed; it will be retried")
     return HttpResponse("ok")
+
+
+@login_required
+@require_GET
+def transfer(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
+    """The invoice of an order paid by bank transfer: what to pay, the reference, the account (the member's own)."""
+    order = get_object_or_404(Order, public_id=public_id, user=request.user, provider="transfer")
+    context = {
+        "order": order,
+        "bank_details": [line.strip() for line in settings.BANK_TRANSFER_DETAILS.split("|") if line.strip()],
+        "return_url": request.session.get(order.return_session_key, ""),
+    }
+    response = render(request, "billing/transfer.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response

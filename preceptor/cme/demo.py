@@ -133,7 +133,7 @@ def _reporting_year_start(now: datetime) -> datetime:
     return datetime.combine(date(now.astimezone(REPORTING_ZONE).year, 1, 1), time(0, 0), tzinfo=REPORTING_ZONE)
 
 
-def _lessons_work_through(*, user: User, course: Course, start: datetime) -> datetime:
+def lessons_work_through(*, user: User, course: Course, start: datetime) -> datetime:
     """Open every lesson in order, watch the video to the end and mark the readings done, as the course
     pages do (a video is completed only by the time watched, so one without a known length stays open);
     returns when the member finished."""
@@ -161,7 +161,7 @@ def _lessons_work_through(*, user: User, course: Course, start: datetime) -> dat
     return moment
 
 
-def _post_test_pass(*, user: User, quiz: Quiz, started: datetime, submitted: datetime) -> Attempt | None:
+def post_test_pass(*, user: User, quiz: Quiz, started: datetime, submitted: datetime) -> Attempt | None:
     """Take the post-test and answer every question right (None when the member may not start one now)."""
     passed = Attempt.objects.filter(user=user, quiz=quiz, passed=True).first()
     if passed is not None:
@@ -207,11 +207,11 @@ def demo_cme_learner_create(*, user: User, now: datetime | None = None) -> list[
         return []
     # Completed today: at most an hour and a quarter ago, and never before the reporting year began.
     year_start = _reporting_year_start(now)
-    _lessons_work_through(user=user, course=activity.course, start=now - timedelta(minutes=75))
+    lessons_work_through(user=user, course=activity.course, start=now - timedelta(minutes=75))
     quiz = Quiz.objects.filter(course=activity.course, kind=Quiz.Kind.POST_TEST).first()
     if quiz is None:
         return []
-    attempt = _post_test_pass(
+    attempt = post_test_pass(
         user=user,
         quiz=quiz,
         started=max(now - timedelta(minutes=30), year_start),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",  # an organisation's SAML 2.0 identity provider (teams, decision 0042)
     # Preceptor's apps, bottom layer first (docs/architecture.md; lint-imports enforces the order).
     "preceptor.core",
     "preceptor.accounts",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "preceptor.magazine",
     "preceptor.support",
     "preceptor.cme",
+    "preceptor.teams",
     "preceptor.site",
     "preceptor.demo",
 ]
@@ -218,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "erasures-due": {"task": "preceptor.privacy.tasks.erasures_due_task", "schedule": 3600},
     "retention": {"task": "preceptor.privacy.tasks.retention_task", "schedule": 24 * 3600},
     "class-reminders": {"task": "preceptor.classes.tasks.class_reminders_task", "schedule": 300},
+    "assignment-reminders": {"task": "preceptor.teams.tasks.assignment_reminders_task", "schedule": 3600},
     "outbox": {"task": "preceptor.core.tasks.outbox_send_task", "schedule": CELERY_OUTBOX_SECONDS},
     "newsletters-due": {"task": "preceptor.mail.tasks.newsletters_due_task", "schedule": 60},
 }
@@ -344,6 +347,9 @@ SITE_ADDRESS = env_str("SITE_ADDRESS", f"{BILLING_SELLER_NAME} · {BILLING_SELLE
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # tests: a local fake (localstripe)
+# An organisation may pay its licence by invoice and bank transfer: the account it pays to, as printed on the
+# invoice page (lines separated by "|"). Empty: not offered.
+BANK_TRANSFER_DETAILS = env_str("BANK_TRANSFER_DETAILS")
 PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID")
 PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET")
 PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID")
@@ -360,6 +366,7 @@ RETENTION_REQUEST_LOG_DAYS = env_int("RETENTION_REQUEST_LOG_DAYS", 365, minimum=
 RETENTION_DOMAIN_EVENTS_MONTHS = env_int("RETENTION_DOMAIN_EVENTS_MONTHS", 25, minimum=1)
 RETENTION_EMAIL_EVENTS_MONTHS = env_int("RETENTION_EMAIL_EVENTS_MONTHS", 12, minimum=1)
 RETENTION_SUPPORT_TICKETS_MONTHS = env_int("RETENTION_SUPPORT_TICKETS_MONTHS", 24, minimum=1)  # after closing
+RETENTION_TEAM_INVITATIONS_DAYS = env_int("RETENTION_TEAM_INVITATIONS_DAYS", 30, minimum=1)  # after accepted/expired
 RETENTION_NEWSLETTER_DELIVERIES_MONTHS = env_int("RETENTION_NEWSLETTER_DELIVERIES_MONTHS", 24, minimum=1)
 # An erased address stays on the suppression list (as a keyed hash) this long: no unasked mail to it meanwhile.
 RETENTION_SUPPRESSION_YEARS = env_int("RETENTION_SUPPRESSION_YEARS", 10, minimum=1)

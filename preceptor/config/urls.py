@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("preceptor.classes.urls")),
     path("", include("preceptor.magazine.urls")),
     path("", include("preceptor.support.urls")),
+    path("", include("preceptor.teams.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own: its login goes through the site's throttled, two-factor sign-in (accounts).

@@ -185,6 +185,7 @@ class Audience(StrEnum):
     TEACHERS = "teachers"  # the teachers of a class the member registered for
     MEMBERS = "members"  # other members, as the member chose
     PUBLIC = "public"  # everyone who views a page (teachers' pages, certificates by address)
+    ORGANISATION = "organisation"  # the managers of an organisation the member holds a seat in, as they share
 
     @property
     def label(self) -> str:
@@ -196,6 +197,7 @@ _AUDIENCE_LABELS = {
     Audience.TEACHERS: gettext_noop("The class's teachers"),
     Audience.MEMBERS: gettext_noop("Members, as you chose"),
     Audience.PUBLIC: gettext_noop("Anyone with the page's address"),
+    Audience.ORGANISATION: gettext_noop("Your organisation's managers, as far as you share"),
 }
 
 

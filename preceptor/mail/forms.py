@@ -13,7 +13,7 @@ from preceptor.mail.models import EmailPreference, MailingList, Newsletter
 class EmailPreferenceForm(forms.ModelForm):
     class Meta:
         model = EmailPreference
-        fields = ["newsletter", "product_news", "class_reminders"]
+        fields = ["newsletter", "product_news", "class_reminders", "assignment_reminders"]
         labels = {name: MailingList(name).label for name in fields}
 
 

@@ -11,6 +11,7 @@ class MailingList(models.TextChoices):
     NEWSLETTER = "newsletter", _("Newsletter: new courses and articles")
     PRODUCT_NEWS = "product_news", _("Product news and offers")
     CLASS_REMINDERS = "class_reminders", _("Reminders before classes you signed up for")
+    ASSIGNMENT_REMINDERS = "assignment_reminders", _("Reminders before training your organisation assigned you is due")
 
 
 class EmailPreference(models.Model):
@@ -20,6 +21,7 @@ class EmailPreference(models.Model):
     newsletter = models.BooleanField(_("newsletter"), default=False)
     product_news = models.BooleanField(_("product news"), default=False)
     class_reminders = models.BooleanField(_("class reminders"), default=True)
+    assignment_reminders = models.BooleanField(_("assignment reminders"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ PERSONAL_DATA = [
     PersonalData(
         model=EmailPreference,
         name=gettext_noop("E-mail preferences"),
-        fields=("newsletter", "product_news", "class_reminders", "updated_at"),
+        fields=("newsletter", "product_news", "class_reminders", "assignment_reminders", "updated_at"),
         purpose=gettext_noop("Sending only the optional e-mails you asked for."),
         purposes=(Purpose.EMAIL,),
         bases=(LegalBasis.CONSENT,),

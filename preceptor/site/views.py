@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -25,6 +26,7 @@ from preceptor.core.health import dependencies_status
 from preceptor.core.http import AuthenticatedHttpRequest, media_response, staff_may
 from preceptor.privacy.policy import published_policy_outdated
 from preceptor.privacy.selectors import retention_status
+from preceptor.teams.selectors import assignments_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -46,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "main_step": next((entry for entry in courses if entry.step is not None), None),
         "classes": classes_booked(user=user),
         "credit": learning_credit(user=user),
+        "assignments": assignments_of(user, timezone.localdate()),
     }
     return render(request, "site/my_learning.html", context)
 
@@ -122,6 +125,12 @@ STAFF_PAGES = (
         CME_STAFF_PERMISSIONS,
         _("CME reports"),
         _("Joint-provider and EACCME® reports, PARS, activity figures."),
+    ),
+    (
+        "billing:staff_transfers",
+        ("billing.record_transfer",),
+        _("Bank transfers"),
+        _("Invoices paid by bank transfer: record the money received."),
     ),
     (
         "support:staff_queue",

@@ -20,6 +20,8 @@ PROVIDERS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("PAYPAL_CLIENT_ID", "PAYPAL_CLIENT_SECRET", "PAYPAL_WEBHOOK_ID"),
     ),
     "demo": ("preceptor.billing.providers.demo.DemoProvider", ()),
+    # Offered only where a page asks for it by name (an organisation's licence), never by ``available()``.
+    "transfer": ("preceptor.billing.providers.transfer.BankTransferProvider", ("BANK_TRANSFER_DETAILS",)),
 }
 
 

@@ -9,15 +9,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import time_machine
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
 from preceptor.billing.models import Price, ProviderEvent, Receipt, Subscription
 from preceptor.billing.providers.registry import get
 from preceptor.billing.selectors import membership_for
 from preceptor.billing.services import subscription_cancel
+from preceptor.core.tests.certificates import self_signed
 
 pytestmark = pytest.mark.django_db
 WEBHOOK_ID = "WH-PRECEPTOR-TEST"
@@ -25,20 +24,7 @@ CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594
 
 
 def make_certificate(common_name="messageverificationcerts.paypal.com"):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert.public_bytes(serialization.Encoding.PEM)
+    return self_signed(common_name)
 
 
 KEY, PEM = make_certificate()

@@ -84,6 +84,8 @@ ALLOWLIST = {
     "billing.event_process": "calls the provider for each effect outside any transaction, then upserts (*_sync) "
     "and records the outcome in one; a failure must be recorded on the stored event (event_outcome_record) while "
     "the failed upserts roll back",
+    "teams.assignment_reminders_send": "each reminder is its own transaction (assignment_reminder_send, recorded "
+    "with the e-mail it queues), so one that fails leaves those already sent recorded as sent",
     "classes.reminders_send": "queues one e-mail per registration; each reminder is its own transaction "
     "(reminder_send), so one that fails leaves those already sent marked as sent",
     "cme.credit_claim": "raises ClaimRefused after claim_submit committed the requirement statuses "

@@ -263,7 +263,39 @@ MAKERS: dict[str, Callable[[TimedRule], models.Model]] = {
     "support.Attachment": lambda rule: SupportAttachment.objects.create(
         message=_support_message(), file="support/none", filename="a.txt", content_type="text/plain", size=1
     ),
+    "teams.Invitation": lambda rule: _invitation(accepted=rule.anchor == "accepted_at"),
+    "teams.AssignmentReminder": lambda rule: _team_row("reminder"),
+    "teams.Departure": lambda rule: _team_row("departure"),
 }
+
+
+def _team_row(kind: str):
+    """A reminder sent now, or a member who left an organisation now."""
+    from preceptor.catalog.models import Course
+    from preceptor.teams.models import Assignment, AssignmentReminder, Departure, Organisation
+
+    now = timezone.now()
+    organisation, _ = Organisation.objects.get_or_create(slug="retention", defaults={"name": "Retention", "seats": 1})
+    if kind == "departure":
+        return Departure.objects.create(organisation=organisation, user=_member(), at=now)
+    course, _ = Course.objects.get_or_create(slug="retention-course", defaults={"title": "Course", "summary": "S."})
+    assignment = Assignment.objects.create(organisation=organisation, course=course, due_on=now.date())
+    return AssignmentReminder.objects.create(assignment=assignment, user=_member(), sent_at=now)
+
+
+def _invitation(*, accepted: bool):
+    """Accepted now (valid two weeks more), or expiring now."""
+    from preceptor.teams.models import Invitation, Organisation
+
+    now = timezone.now()
+    organisation, _ = Organisation.objects.get_or_create(slug="retention", defaults={"name": "Retention", "seats": 1})
+    return Invitation.objects.create(
+        organisation=organisation,
+        email=f"invited-{next(_n)}@example.org",
+        token_hash=uuid.uuid4().hex,
+        expires_at=now + timedelta(days=14) if accepted else now,
+        accepted_at=now if accepted else None,
+    )
 
 
 def _ticket() -> Ticket:

@@ -65,6 +65,7 @@ def one(**kwargs: Any) -> Callable[[Demo, User | None], list[dict[str, Any]]]:
 
 
 NONE = one()
+DEMO_INVITATION_TOKEN = "demo-invitation-token"
 
 # URL name → the keyword arguments to open it with, from the demo (one dict per variant; "?" is a query string).
 PAGES: dict[str, Callable[[Demo, User | None], list[dict[str, Any]]]] = {
@@ -203,6 +204,35 @@ PAGES: dict[str, Callable[[Demo, User | None], list[dict[str, Any]]]] = {
     "magazine:comment_report": lambda d, u: [{"public_id": d.objects["shown_comment"].public_id}],
     "magazine:moderation": NONE,
     "magazine:moderate": lambda d, u: [{"public_id": d.objects["held_comment"].public_id}],
+    "billing:transfer": lambda d, u: [{"public_id": d.objects["transfer_order"].public_id}],
+    "billing:staff_transfers": NONE,
+    "billing:staff_transfer_received": lambda d, u: [{"public_id": d.objects["transfer_order"].public_id}],
+    "teams:join_continue": NONE,
+    "teams:join": lambda d, u: [{"token": DEMO_INVITATION_TOKEN}],
+    "teams:memberships": NONE,
+    "teams:sharing": lambda d, u: [{"public_id": d.objects["seat"].public_id}],
+    "teams:domain_join": lambda d, u: [{"public_id": d.objects["organisation"].public_id}],
+    "teams:domain": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:leave": lambda d, u: [{"public_id": d.objects["seat"].public_id}],
+    "teams:dashboard": lambda d, u: [
+        {"slug": d.objects["organisation"].slug},
+        {"slug": d.objects["organisation"].slug, "?": "format=csv"},
+    ],
+    "teams:invite": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:invite_send": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:assignments": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:seats": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:group_create": lambda d, u: [{"slug": d.objects["organisation"].slug}],
+    "teams:group_delete": lambda d, u: [
+        {"slug": d.objects["organisation"].slug, "public_id": d.objects["organisation"].groups.get().public_id}
+    ],
+    "teams:assignment_delete": lambda d, u: [
+        {"slug": d.objects["organisation"].slug, "public_id": d.objects["assignment"].public_id}
+    ],
+    "teams:remove": lambda d, u: [{"slug": d.objects["organisation"].slug, "public_id": d.objects["seat"].public_id}],
+    "teams:revoke": lambda d, u: [
+        {"slug": d.objects["organisation"].slug, "public_id": d.objects["invitation"].public_id}
+    ],
     "account_login": NONE,
     "account_signup": NONE,
     "account_reset_password": NONE,
@@ -263,6 +293,8 @@ def _seed(media_root) -> Demo:
         "pro": by_email["pro@example.com"],
         "teacher": by_email["teacher@example.com"],
         "staff": by_email["staff@example.com"],
+        # The manager of the demo organisation, in which the Pro member holds a seat.
+        "manager": by_email["manager@example.com"],
         # A member who was just given the teacher role: no teacher page or class yet.
         "new_teacher": teacher_role_set(
             user=make_member("new-teacher@example.com", "Dr. Nina New"), is_teacher=True, actor=None
@@ -316,6 +348,34 @@ def _seed(media_root) -> Demo:
         shown_comment=Comment.objects.filter(user=demo.users["pro"], status="approved").first(),
         fresh_comment=comment_create(user=demo.users["pro"], article=article, body="Written a minute ago."),
         held_comment=comment_create(user=demo.users["learner"], article=article, body="My first comment here."),
+    )
+    # The demo organisation, the Pro member's seat in it, and an open invitation whose link the test knows.
+    from preceptor.billing.models import Order
+    from preceptor.teams.lists import token_hash
+    from preceptor.teams.models import Invitation, Membership, Organisation
+    from preceptor.teams.selectors import licence_base
+
+    organisation = Organisation.objects.get(memberships__user=demo.users["manager"])
+    demo.objects.update(
+        # The Pro member's invoice for more seats, waiting for its bank transfer.
+        transfer_order=Order.objects.create(
+            user=demo.users["pro"],
+            item=f"teams:{organisation.public_id}:add:2:{licence_base(organisation, timezone.now())}",
+            description="Preceptor: 2 more seats",
+            amount=41500,
+            currency="EUR",
+            provider="transfer",
+            provider_id="transfer_demo",
+        ),
+        organisation=organisation,
+        assignment=organisation.assignments.first(),
+        seat=Membership.objects.get(organisation=organisation, user=demo.users["pro"]),
+        invitation=Invitation.objects.create(
+            organisation=organisation,
+            email="invited@example.com",
+            token_hash=token_hash(DEMO_INVITATION_TOKEN),
+            expires_at=timezone.now() + timedelta(days=14),
+        ),
     )
     # What a site in use has besides the seed: visits, a pending data request, a photo, a certificate, orders.
     PageviewEvent.objects.create(day=timezone.localdate(), visitor="v" * 64, path="/courses/")

@@ -42,6 +42,7 @@ ALLOWED_WRITES: dict[str, set[str]] = {
     # Showing a roster discloses members' names and e-mail addresses to the teacher; the member's disclosure
     # ledger must record every time that happens, and the GET is the disclosure (an access log, not a change).
     "classes:roster": {"privacy.Disclosure"},
+    "teams:dashboard": {"privacy.Disclosure"},  # likewise: what members share, shown to their organisation
     # Staff reading members' personal data leave an audit row (who looked at whose data); like the roster's
     # disclosure, the GET is the access, and the row is its log, not a change.
     "privacy:staff_record": {"core.AuditEvent"},

@@ -226,8 +226,9 @@ def test_my_learning_reads_a_bounded_number_of_queries(client, accredited, pro_m
     client.get(reverse("site:home"))  # the shared course content and accreditations are cached from then on
     # Session and member 2, enrolments 1, progress of every listed course 1, Pro access 1, the finished courses'
     # post-tests 1 and claims 1 (catalog.hooks.course_next_steps), certificates with this year's credits 1, ready
-    # to claim 1, classes 1, a pending account deletion 1: nothing per course.
-    with django_assert_max_num_queries(11):
+    # to claim 1, classes 1, a pending account deletion 1, assignments from the member's organisations 1: nothing
+    # per course.
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("site:home")).content.decode()
     assert page.count('class="card continue-card"') == 4
 

@@ -120,7 +120,7 @@ def test_the_staff_index_shows_a_superuser_every_page_and_refuses_staff_without_
     client, staff, staff_without_permissions
 ):
     client.force_login(staff)
-    assert len(client.get("/staff/").context["pages"]) == 10
+    assert len(client.get("/staff/").context["pages"]) == 11
     client.force_login(staff_without_permissions)
     assert client.get("/staff/").status_code == 403
 

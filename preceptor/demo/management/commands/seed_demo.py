@@ -25,6 +25,7 @@ from preceptor.profiles.models import Profession, Visibility
 from preceptor.profiles.services import profile_update
 from preceptor.quizzes.demo import demo_quizzes_create
 from preceptor.support.demo import demo_help_create
+from preceptor.teams.demo import demo_organisation_create
 
 DEMO_POLICY_SUMMARY = "Generated from the privacy declarations of this service."
 DEMO_PASSWORD = "preceptor-demo"  # noqa: S105 - published demo password, refused with DEBUG off
@@ -84,6 +85,19 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
             "bio": "Cardiologist and clinical teacher. I teach the **ECG** and **echocardiography** courses and run "
             "the monthly live ECG clinic.\n\n- 20 years of echo lab experience\n- Author of two ECG textbooks",
             "bio_visibility": PUBLIC,
+        },
+    },
+    {
+        "email": "manager@example.com",
+        "full_name": "Dr. Hannah Becker",
+        "handle": "hannah-becker",
+        "profile": {
+            "profession": Profession.PHYSICIAN_MD_DO,
+            "profession_visibility": PUBLIC,
+            "specialty": "Emergency medicine",
+            "specialty_visibility": PUBLIC,
+            "institution": "St. Mary's Regional Hospital",
+            "institution_visibility": PUBLIC,
         },
     },
     {
@@ -153,6 +167,12 @@ class Command(BaseCommand):
         # After the courses, post-tests and accreditations: the Pro member's claimed certificate (and PARS identity).
         claims = demo_cme_learner_create(user=User.objects.get(email="pro@example.com"))
         self.stdout.write(f"CME claims: {len(claims)} created")
+        organisation = demo_organisation_create(
+            manager=User.objects.get(email="manager@example.com"),
+            seated=User.objects.get(email="pro@example.com"),
+            password=DEMO_PASSWORD,
+        )
+        self.stdout.write(f"organisation: {'created' if organisation else 'exists'}")
         if published_policy_outdated():  # the privacy policy generated from the declarations, as staff would publish it
             published = policy_version_create(
                 effective_on=timezone.localdate(), material=False, summary=DEMO_POLICY_SUMMARY, prose={}, actor=None
