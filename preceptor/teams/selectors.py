@@ -359,14 +359,15 @@ def seat_purchase_quote(
             % {"count": organisation.seats}
         )
     if kind == "licence":
-        if seats < max(1, seats_used(organisation)):
+        taken = seats_used(organisation)
+        if seats < max(1, taken):
             raise TeamsError(
                 ngettext(
                     "%(count)d seat is taken: the licence needs at least as many.",
                     "%(count)d seats are taken: the licence needs at least as many.",
-                    seats_used(organisation),
+                    taken,
                 )
-                % {"count": seats_used(organisation)}
+                % {"count": taken}
             )
         start = organisation.licence_ends_at if active and organisation.licence_ends_at else now
         until = start + timedelta(days=LICENCE_DAYS)
@@ -400,13 +401,16 @@ def domain_of(address: str) -> str:
     return address.rpartition("@")[2].strip().lower()
 
 
+def verified_addresses(user: User) -> set[str]:
+    """The member's verified addresses, lower-cased."""
+    return {a.lower() for a in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+
+
 def joinable_organisations(user: User) -> list[Organisation]:
     """Organisations that let the member's domain join, which they are not in, did not leave and were not removed
     from. An address counts when it is verified and no other organisation's (or institution's) sign-in provider can
     have vouched for it: a member who signed in with any provider but the organisation's own must be invited."""
-    domains = {
-        domain_of(a) for a in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    }
+    domains = {domain_of(a) for a in verified_addresses(user)}
     if not domains:
         return []
     providers = set(SocialAccount.objects.filter(user=user).values_list("provider", flat=True))

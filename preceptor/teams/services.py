@@ -6,7 +6,6 @@ import logging
 import secrets
 from datetime import date, datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -49,6 +48,7 @@ from preceptor.teams.selectors import (
     invite_rows,
     joinable_organisations,
     licence_base,
+    verified_addresses,
 )
 
 logger = logging.getLogger(__name__)
@@ -491,7 +491,7 @@ def sso_seat_grant(*, user: User, provider_id: str, addresses: list[str]) -> Mem
     organisation = Organisation.objects.select_for_update().filter(sso_provider=provider_id).first()
     if organisation is None or not organisation.email_domain:
         return None
-    mine = {a.lower() for a in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    mine = verified_addresses(user)
     vouched = [a for a in addresses if a.lower() in mine and domain_of(a) == organisation.email_domain.lower()]
     if not vouched or Departure.objects.filter(organisation=organisation, user=user).exists():
         return None

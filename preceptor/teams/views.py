@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,9 +225,7 @@ def invite_send(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def remove(request: AuthenticatedHttpRequest, slug: str, public_id: str) -> HttpResponse:
     organisation = selectors.managed_organisation(request.user, slug)
-    membership = organisation.memberships.filter(public_id=public_id).select_related("user").first()
-    if membership is None:
-        raise Http404
+    membership = get_object_or_404(organisation.memberships.select_related("user"), public_id=public_id)
     try:
         services.membership_end(membership=membership, actor=request.user)
     except TeamsError as exc:
@@ -241,9 +239,7 @@ def remove(request: AuthenticatedHttpRequest, slug: str, public_id: str) -> Http
 @require_POST
 def revoke(request: AuthenticatedHttpRequest, slug: str, public_id: str) -> HttpResponse:
     organisation = selectors.managed_organisation(request.user, slug)
-    invitation = organisation.invitations.filter(public_id=public_id, accepted_at__isnull=True).first()
-    if invitation is None:
-        raise Http404
+    invitation = get_object_or_404(organisation.invitations, public_id=public_id, accepted_at__isnull=True)
     services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
     return redirect("teams:dashboard", slug=organisation.slug)
@@ -316,9 +312,7 @@ def group_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def group_delete(request: AuthenticatedHttpRequest, slug: str, public_id: str) -> HttpResponse:
     organisation = selectors.managed_organisation(request.user, slug)
-    group = organisation.groups.filter(public_id=public_id).first()
-    if group is None:
-        raise Http404
+    group = get_object_or_404(organisation.groups, public_id=public_id)
     services.group_delete(group=group, actor=request.user)
     messages.success(request, _("Group “%(name)s” deleted.") % {"name": group.name})
     return redirect("teams:assignments", slug=organisation.slug)
@@ -328,9 +322,7 @@ def group_delete(request: AuthenticatedHttpRequest, slug: str, public_id: str) -
 @require_POST
 def assignment_delete(request: AuthenticatedHttpRequest, slug: str, public_id: str) -> HttpResponse:
     organisation = selectors.managed_organisation(request.user, slug)
-    assignment = organisation.assignments.filter(public_id=public_id).first()
-    if assignment is None:
-        raise Http404
+    assignment = get_object_or_404(organisation.assignments, public_id=public_id)
     services.assignment_delete(assignment=assignment, actor=request.user)
     messages.success(request, _("The assignment is withdrawn."))
     return redirect("teams:assignments", slug=organisation.slug)
