@@ -10,6 +10,8 @@ L1  logstats vs GoAccess 1.7 on two generated 1,000,000-line logs (site; mostly 
 B3  the lesson page with the request log off: the log's throughput cost; goal ≤ 5%
 C1  certificate PDFs per second in process (bench/cme.py); P1  PARS export of 100,000 completions: time and
     peak memory, beside 10,000 to show memory stays flat
+D1  the data-export ZIP of a member with 1,000 enrollments, 10,000 lesson progress rows and 100 certificates
+    (bench/d1.py), against a member without learning records; goal < 2 s
 N1  newsletter e-mails rendered and handed to the mail backend (locmem) per second, in batches of 100, against
     the same marketing message rendered and sent with no database work (bench/newsletter.py)
 B2  course page, lesson page, catalogue (/courses/) and home dashboard (/) for a signed-in Pro member, demo
@@ -265,6 +267,14 @@ def main() -> None:
             .stdout.strip()
             .splitlines()[-1]
         )
+        d1_env = {**b2_env, "SQLITE_PATH": str(Path(tmp) / "d1.sqlite3")}
+        d1 = json.loads(
+            subprocess.run(
+                [sys.executable, "bench/d1.py"], cwd=ROOT, env=d1_env, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         w1 = {"SQLite": run_w1(b2_env)}
         if os.environ.get("BENCH_POSTGRES_URL"):
             w1["PostgreSQL"] = run_w1({**b2_env, "DATABASE_URL": os.environ["BENCH_POSTGRES_URL"]}, migrate=True)
@@ -373,6 +383,9 @@ def main() -> None:
         f"| P1 | PARS export, {p1_large['records']:,} completions (JSON, recorded, disclosures written) | "
         f"{p1_large['seconds']:.1f} s, peak {p1_large['peak_mb']:.0f} MB | {p1_small['records']:,} completions: "
         f"{p1_small['seconds']:.1f} s, peak {p1_small['peak_mb']:.0f} MB | < 10 s, memory flat |",
+        f"| D1 | data-export ZIP of a heavy member ({', '.join(f'{v:,} {k}' for k, v in d1['rows'].items())}; "
+        f"{d1['zip_kb']:,} KB) | {d1['seconds']:.2f} s, peak {d1['peak_mb']} MB | a member without learning "
+        f"records: {d1['baseline_seconds']:.3f} s (ratio {d1['ratio_to_baseline']:.0f}) | < 2 s |",
         f"| N1 | newsletter to {n1['recipients']:,} members in {n1['batches']} batches ({n1['sent']:,} sent; "
         f"unsubscribed and suppressed skipped; locmem backend) | {n1['per_s']:,.0f} e-mails/s | the same message "
         f"rendered and sent without database work: {n1['baseline_per_s']:,.0f}/s (ratio "

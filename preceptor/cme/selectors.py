@@ -11,12 +11,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     DecimalField,
-    Exists,
     IntegerField,
-    OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -158,19 +155,27 @@ def passed_post_test(*, user: User, course_id: int) -> bool:
 
 def claim_states(*, user: User, activities: list[Activity]) -> dict[int, tuple[Any, bool]]:
     """In one query for several courses' activities, by activity id: the certificate of the member's active claim
-    (or None), and whether they passed the post-test of the activity's course."""
+    (or None), and whether they passed the post-test of the activity's course. Written as SQL (the same on SQLite
+    and PostgreSQL), as ``learning_credit``'s windows are: the course page and "My learning" ask it on every view,
+    and built from ORM expressions (a Subquery and an Exists) it cost 1.4 ms in Python, the query 0.1 ms."""
     if not activities:
         return {}
-    claimed = Claim.objects.active().filter(user=user, activity=OuterRef("pk")).order_by("credit_type")
-    passed = Attempt.objects.filter(
-        user=user, quiz__course_id=OuterRef("course_id"), quiz__kind=Quiz.Kind.POST_TEST, passed=True
+    activity, claim, attempt, quiz = (
+        connection.ops.quote_name(m._meta.db_table) for m in (Activity, Claim, Attempt, Quiz)
     )
-    rows = (
-        Activity.objects.filter(pk__in=[activity.pk for activity in activities])
-        .annotate(claimed_certificate=Subquery(claimed.values("certificate_id")[:1]), post_test_passed=Exists(passed))
-        .values_list("pk", "claimed_certificate", "post_test_passed")
+    ids = [activity_.pk for activity_ in activities]
+    sql = (
+        f"SELECT a.id, (SELECT c.certificate_id FROM {claim} c"  # noqa: S608 -- the models' tables; values bound
+        " WHERE c.revoked_at IS NULL AND c.activity_id = a.id AND c.user_id = %s ORDER BY c.credit_type LIMIT 1),"
+        f" EXISTS (SELECT 1 FROM {attempt} t INNER JOIN {quiz} z ON t.quiz_id = z.id"
+        " WHERE t.passed AND t.user_id = %s AND z.kind = %s AND z.course_id = a.course_id)"
+        f" FROM {activity} a WHERE a.id IN ({', '.join(['%s'] * len(ids))})"
     )
-    return {pk: (certificate, passed) for pk, certificate, passed in rows}
+    certificate = Claim._meta.get_field("certificate_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, Quiz.Kind.POST_TEST.value, *ids])
+        rows = cursor.fetchall()
+    return {pk: (certificate.to_python(found) if found else None, bool(passed)) for pk, found, passed in rows}
 
 
 @dataclass(frozen=True)

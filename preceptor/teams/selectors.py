@@ -11,7 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,21 +131,19 @@ def applies_to(assignment: Assignment, user_id: int) -> bool:
 
 
 def assignments_of(user: User, today: date) -> list[AssignmentState]:
-    """What the member's organisations assigned them, soonest due first, with done and overdue."""
-    assignments = list(
+    """What the member's organisations assigned them, soonest due first, with done and overdue — in one query, done
+    read as ``done_pairs`` reads it (the course completed, or the class attended)."""
+    completed = Enrollment.objects.filter(user=user, course_id=OuterRef("course_id"), completed_at__isnull=False)
+    attended = Attendance.objects.filter(registration__user=user, registration__live_class_id=OuterRef("live_class_id"))
+    assignments = (
         Assignment.objects.filter(organisation__memberships__user=user)
         .filter(Q(everyone=True) | Q(members__user=user) | Q(groups__members__user=user))
         .select_related("course", "live_class", "organisation")
+        .annotate(done=Exists(completed) | Exists(attended))
         .distinct()
         .order_by("due_on", "id")
     )
-    if not assignments:
-        return []
-    done = done_pairs([user.pk], assignments)
-    return [
-        AssignmentState(a, (user.pk, a.pk) in done, (user.pk, a.pk) not in done and a.due_on < today)
-        for a in assignments
-    ]
+    return [AssignmentState(a, a.done, not a.done and a.due_on < today) for a in assignments]
 
 
 def organisation_assignments(organisation: Organisation) -> list[Assignment]:

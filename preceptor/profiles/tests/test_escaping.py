@@ -59,3 +59,15 @@ def test_markdown_keeps_the_small_subset_and_drops_everything_else():
     assert "<img" not in html
     assert "<b onclick" not in html
     assert "&lt;b onclick=x&gt;" in html
+
+
+def test_remembered_markdown_is_the_same_sanitised_html_and_long_texts_are_rendered_each_time():
+    from preceptor.core.text import REMEMBERED_LENGTH
+
+    text = "<script>alert(1)</script> [x](javascript:alert(1)) *seen*"
+    first, again = render_markdown(text), render_markdown(text)
+    assert first == again and "<script>" not in again and 'href="javascript:' not in again and "<em>seen</em>" in again
+    long = "<script>x</script> " + "word " * (REMEMBERED_LENGTH // 5)
+    html = render_markdown(long)
+    assert len(long) > REMEMBERED_LENGTH and "<script>" not in html and html.startswith("<p>&lt;script&gt;")
+    assert render_markdown(None) == render_markdown("") == ""  # type: ignore[arg-type]

@@ -222,6 +222,15 @@ def test_my_learning_reads_a_bounded_number_of_queries(client, accredited, pro_m
         module = Module.objects.create(course=course, title="M", position=1)
         lesson_create(module=module, title="R", slug="r", kind="text", position=1, minutes=5, body="Read.")
         complete(pro_member, course)
+    # Two assignments from the member's organisation, one of them done: read with their done state in one query.
+    from preceptor.teams.models import Assignment, Membership, Organisation
+
+    organisation = Organisation.objects.create(name="St Mary's", slug="st-marys", seats=5)
+    Membership.objects.create(organisation=organisation, user=pro_member)
+    due = timezone.localdate() + timedelta(days=7)
+    Assignment.objects.create(organisation=organisation, course=accredited.course, due_on=due)
+    Assignment.objects.create(organisation=organisation, course=course, due_on=due)
+    Enrollment.objects.filter(user=pro_member, course=course).update(completed_at=timezone.now())
     client.force_login(pro_member)
     client.get(reverse("site:home"))  # the shared course content and accreditations are cached from then on
     # Session and member 2, enrolments 1, progress of every listed course 1, Pro access 1, the finished courses'
@@ -231,6 +240,7 @@ def test_my_learning_reads_a_bounded_number_of_queries(client, accredited, pro_m
     with django_assert_max_num_queries(12):
         page = client.get(reverse("site:home")).content.decode()
     assert page.count('class="card continue-card"') == 4
+    assert "Assigned to you" in page and page.count('<span class="badge badge-ok">Done</span>') == 1
 
 
 @pytest.mark.django_db
