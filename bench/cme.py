@@ -40,30 +40,37 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def bench_activity(course, provider, n: int):
+    """An accredited, published activity (unsaved) for ``course``, the ``n``-th of the benchmark's."""
+    from preceptor.cme.models import Activity, OutcomeMeasure
+
+    return Activity(
+        course=course,
+        release_date=date(2026, 1, 1),
+        expiration_date=date(2028, 12, 31),
+        accredited_provider=provider,
+        accme_activity_id=f"2026{n:05d}",
+        ama_max_credits=Decimal("2"),
+        learning_objectives="Recognise the rhythm",
+        outcome_measures=[OutcomeMeasure.KNOWLEDGE],
+        is_published=True,
+    )
+
+
 def seed(small: int, large: int) -> dict:
     """``small`` completions dated 2026 and ``large`` dated 2027, by learners who consented to PARS."""
     from preceptor.accounts.models import User
     from preceptor.catalog.models import Course
-    from preceptor.cme.models import Activity, Claim, LearnerIdentity, OutcomeMeasure, Provider
+    from preceptor.cme.models import Claim, LearnerIdentity, Provider
 
     call_command("migrate", "--noinput", verbosity=0)
     provider = Provider.objects.create(name="CME Consultants", is_accredited=True, accme_provider_id="0012345")
     activities = []
     for n in range(ACTIVITIES):
         course = Course.objects.create(slug=f"bench-{n}", title=f"Bench course {n}", summary="s", is_published=True)
-        activities.append(
-            Activity.objects.create(
-                course=course,
-                release_date=date(2026, 1, 1),
-                expiration_date=date(2028, 12, 31),
-                accredited_provider=provider,
-                accme_activity_id=f"2026{n:05d}",
-                ama_max_credits=Decimal("2"),
-                learning_objectives="x",
-                outcome_measures=[OutcomeMeasure.KNOWLEDGE],
-                is_published=True,
-            )
-        )
+        activity = bench_activity(course, provider, n)
+        activity.save()
+        activities.append(activity)
     learners = (small + large) // ACTIVITIES + 1
     started = time.perf_counter()
     with transaction.atomic():

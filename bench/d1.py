@@ -19,7 +19,7 @@ import statistics
 import sys
 import time
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +34,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402 -- after django.setup()
 from django.db import transaction  # noqa: E402 -- after django.setup()
 
+from bench.cme import bench_activity  # noqa: E402 -- after django.setup()
+
 COURSES, LESSONS_PER_COURSE, CERTIFICATES = 1000, 10, 100
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -41,7 +43,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 def seed() -> tuple:
     from preceptor.accounts.services import account_create
     from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
-    from preceptor.cme.models import Activity, Claim, OutcomeMeasure, Provider
+    from preceptor.cme.models import Activity, Claim, Provider
 
     call_command("migrate", "--noinput", verbosity=0)
     heavy = account_create(email="heavy@bench.invalid", full_name="Dr. Heavy Learner", password="bench-password-1")
@@ -67,18 +69,7 @@ def seed() -> tuple:
         )
         provider = Provider.objects.create(name="CME Consultants", is_accredited=True, accme_provider_id="0012345")
         activities = Activity.objects.bulk_create(
-            Activity(
-                course=course,
-                release_date=date(2026, 1, 1),
-                expiration_date=date(2028, 12, 31),
-                accredited_provider=provider,
-                accme_activity_id=f"2026{n:05d}",
-                ama_max_credits=Decimal("2"),
-                learning_objectives="Recognise the rhythm",
-                outcome_measures=[OutcomeMeasure.KNOWLEDGE],
-                is_published=True,
-            )
-            for n, course in enumerate(courses[:CERTIFICATES])
+            bench_activity(course, provider, n) for n, course in enumerate(courses[:CERTIFICATES])
         )
         Claim.objects.bulk_create(
             Claim(
