@@ -1,7 +1,8 @@
 """What a request gets when the database cannot be reached (decision 0022): a quick 503 with ``Retry-After`` and a
 page that needs no database, instead of a 500 with a traceback per request. The outage is logged once per
-interval (``core.outage``), and the first answer after it says so; no process needs a restart — Django drops a
-connection that failed, and the next request connects again."""
+interval (``core.outage``), and the first answer after it says so; no process needs a restart — the connection
+that failed is closed (``server_error``; Django's own health check cannot tell on SQLite, where a kept connection
+always looks usable), and the next request connects again."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeGuard
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
@@ -38,6 +39,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_UNAVAILABLE):
         database.failed(error)
+        _close_connections()
         template = "503.html"
     elif _storage_refused(error):
         media_storage.failed(error)
@@ -48,6 +50,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _close_connections() -> None:
+    """Close this thread's database connections after a database error, so that the next request opens a fresh
+    one rather than reusing a kept connection (``DATABASE_CONN_MAX_AGE``) that may be broken or may point at a
+    database file since replaced. One still inside a transaction is left to the code that opened it."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 class DatabaseOutageFilter(logging.Filter):

@@ -24,8 +24,9 @@ def render_markdown(text: str) -> SafeString:
 
 
 # The same text always gives the same HTML, and course pages show the same descriptions on every view (0.5 ms
-# each): the HTML of recent texts up to REMEMBERED_LENGTH characters is kept, per process.
-REMEMBERED_LENGTH = 20_000
+# each): the HTML of the last 256 texts of up to REMEMBERED_LENGTH characters is kept, per process. An entry holds
+# the text and its HTML: at most about 100 KB (a text of escaped characters), so at most about 25 MB a process.
+REMEMBERED_LENGTH = 4_000
 
 
 def _render(text: str) -> str:
@@ -38,4 +39,4 @@ def _render(text: str) -> str:
     )
 
 
-_rendered = lru_cache(maxsize=1024)(_render)
+_rendered = lru_cache(maxsize=256)(_render)

@@ -57,6 +57,27 @@ def test_a_query_that_cannot_reach_the_database_answers_503_and_logs_the_outage_
     assert any("database available again" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_a_database_error_the_next_request_opens_a_fresh_connection(monkeypatch, outage_reset):
+    """Connections are kept between requests (``DATABASE_CONN_MAX_AGE``), and on SQLite a kept connection always
+    looks usable to Django: the 503 closes it, so that a broken one (or one to a replaced file) is not reused."""
+    from django.db import connection
+
+    from preceptor.catalog import views
+
+    def failing(**_kwargs):
+        connection.ensure_connection()
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(views, "course_list", failing)
+    client = Client(raise_request_exception=False)
+    assert client.get("/courses/").status_code == 503
+    assert connection.connection is None, "closed after the error"
+    monkeypatch.undo()
+    assert client.get("/courses/").status_code == 200
+    assert connection.connection is not None, "kept after a good request"
+
+
 def test_any_other_error_is_still_the_sites_500_page(db, monkeypatch, caplog, outage_reset):
     from preceptor.catalog import views
 

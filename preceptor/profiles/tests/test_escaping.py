@@ -62,12 +62,15 @@ def test_markdown_keeps_the_small_subset_and_drops_everything_else():
 
 
 def test_remembered_markdown_is_the_same_sanitised_html_and_long_texts_are_rendered_each_time():
+    from preceptor.core import text as text_module
     from preceptor.core.text import REMEMBERED_LENGTH
 
     text = "<script>alert(1)</script> [x](javascript:alert(1)) *seen*"
     first, again = render_markdown(text), render_markdown(text)
     assert first == again and "<script>" not in again and 'href="javascript:' not in again and "<em>seen</em>" in again
     long = "<script>x</script> " + "word " * (REMEMBERED_LENGTH // 5)
+    kept = text_module._rendered.cache_info().currsize
     html = render_markdown(long)
+    assert text_module._rendered.cache_info().currsize == kept, "a long text is not kept"
     assert len(long) > REMEMBERED_LENGTH and "<script>" not in html and html.startswith("<p>&lt;script&gt;")
     assert render_markdown(None) == render_markdown("") == ""  # type: ignore[arg-type]
