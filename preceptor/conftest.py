@@ -50,12 +50,13 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request in German (``Accept-Language: de``, a member's saved language) leaves German active in this
-    thread; the next test starts in the default language again."""
+    thread, and a member's request their time zone; the next test starts in the default language and zone."""
     yield
     from django.conf import settings
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import ipaddress
 from functools import cache as memo
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +32,10 @@ def _geo() -> Any:
     return GeoIP2Fast()
 
 
+@lru_cache(maxsize=1024)
 def country_of(ip: str) -> str:
-    """Two-letter country from the database shipped in the geoip2fast wheel (no network); "" if unknown."""
+    """Two-letter country from the database shipped in the geoip2fast wheel (no network); "" if unknown. Looked up
+    once per address among the last 1,024 (in memory only, as the request log's own buffer holds them)."""
     try:
         code = _geo().lookup(ip).country_code
     except (ValueError, OSError):  # geoip2fast answers "" for most bad input; anything else is "unknown" too

@@ -76,12 +76,11 @@ MIDDLEWARE = [
     "preceptor.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware, with a signed-in member's saved language and time zone (decision 0040)
+    "preceptor.accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "preceptor.accounts.middleware.MemberLanguageMiddleware",  # a signed-in member's saved language wins
-    "preceptor.core.middleware.TimezoneMiddleware",
     "preceptor.privacy.middleware.ConsentMiddleware",
     "preceptor.core.middleware.LazyMessageMiddleware",  # Django's, building the storage only when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,7 +8,6 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
@@ -62,21 +61,6 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
-
-
-class TimezoneMiddleware:
-    """Show times in the member's own time zone (stored in UTC, shown local)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False):
-            timezone.activate(user.zone)
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
 
 
 def body_limit(path_info: str) -> int:

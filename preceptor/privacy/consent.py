@@ -122,7 +122,10 @@ def of(request: HttpRequest) -> Consent:
 
 
 def signals_of(request: HttpRequest) -> dict[str, str]:
-    return {k: request.headers[h] for k, h in (("sec_gpc", "Sec-GPC"), ("dnt", "DNT")) if h in request.headers}
+    """The privacy signals the browser sent, as sent (read from META: ``request.headers`` would build a mapping of
+    every header on each request; decision 0040)."""
+    meta = request.META
+    return {key: meta[name] for key, name in (("sec_gpc", "HTTP_SEC_GPC"), ("dnt", "HTTP_DNT")) if name in meta}
 
 
 def read(request: HttpRequest) -> Consent:

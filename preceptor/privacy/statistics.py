@@ -15,7 +15,8 @@ MAX_AGE = 60 * 60 * 24 * 365  # a year, like the consent choice it sits next to
 
 def signal_refuses(request: HttpRequest) -> bool:
     """A Global Privacy Control or Do Not Track signal: also honoured for first-party statistics."""
-    return request.headers.get("Sec-GPC", "").strip() == "1" or request.headers.get("DNT", "").strip() == "1"
+    meta = request.META  # not request.headers, which builds a mapping of every header (decision 0040)
+    return meta.get("HTTP_SEC_GPC", "").strip() == "1" or meta.get("HTTP_DNT", "").strip() == "1"
 
 
 def browser_opted_out(request: HttpRequest) -> bool:

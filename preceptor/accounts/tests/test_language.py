@@ -9,9 +9,11 @@ import allauth
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.http import HttpResponse
 from django.template.loader import get_template
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone, translation
 
 from preceptor.accounts.models import User
 from preceptor.conftest import PASSWORD
@@ -171,3 +173,42 @@ def test_every_allauth_message_has_our_own_wording():
     assert get_template("account/email/password_changed_message.txt").origin.name == str(
         ours / "account/email/password_changed_message.txt"
     )
+
+
+def where_am_i(request):
+    return HttpResponse(f"{translation.get_language()} {timezone.get_current_timezone_name()}")
+
+
+urlpatterns = [path("where", where_am_i)]  # for the tests below marked with this module as their URLconf
+
+
+@pytest.mark.parametrize(
+    "accept, cookie, shown", [("de-DE,de;q=0.9", "", "de"), ("de-DE", "en", "en"), ("fr", "", "en")]
+)
+def test_a_visitor_sees_the_cookies_language_then_the_browsers_and_the_response_says_which(accept, cookie, shown):
+    client = Client()
+    if cookie:
+        client.cookies[COOKIE] = cookie
+    response = client.get(reverse("catalog:list"), HTTP_ACCEPT_LANGUAGE=accept)
+    assert html_lang(response) == shown and response["Content-Language"] == shown
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.urls(__name__)
+def test_a_request_without_a_session_cookie_reads_no_session_for_its_language(client, django_assert_num_queries):
+    """A visitor's request that no view asks the user of is answered without a session lookup or "Vary: Cookie"."""
+    with django_assert_num_queries(0):
+        response = client.get("/where", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.content == b"de UTC" and response["Content-Language"] == "de"
+    assert response["Vary"] == "Accept-Language"
+
+
+@pytest.mark.urls(__name__)
+def test_a_members_saved_language_and_zone_win_over_the_browser_and_a_visitor_after_them_gets_neither(client, learner):
+    learner.language, learner.time_zone = "de", "Asia/Tokyo"
+    learner.save(update_fields=["language", "time_zone"])
+    client.force_login(learner)
+    response = client.get("/where", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert response.content == b"de Asia/Tokyo" and response["Content-Language"] == "de"
+    assert "Cookie" in response["Vary"]
+    assert Client().get("/where", HTTP_ACCEPT_LANGUAGE="en-GB").content == b"en UTC"  # same thread, nothing left over

@@ -280,3 +280,20 @@ def test_the_chart_data_is_embedded_as_json(client, staff):
     html = client.get("/staff/statistics/").content.decode()
     data = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1))
     assert len(data["labels"]) == 30 and data["pageviews"][-1] == 1
+
+
+def test_a_pageview_counts_on_the_sites_day_whatever_the_members_time_zone(client, settings, learner):
+    """The member's zone is active while their page renders; the statistics day is the site's (TIME_ZONE)."""
+    settings.TIME_ZONE = "America/New_York"
+    learner.time_zone = "Pacific/Auckland"  # already the next day there
+    learner.save(update_fields=["time_zone"])
+    client.force_login(learner)
+    with time_machine.travel(datetime(2026, 6, 1, 20, 0, tzinfo=UTC), tick=False):  # 16:00 in New York
+        visit(client, "/courses/")
+    assert list(PageviewEvent.objects.values_list("day", flat=True)) == [DAY1.date()]
+
+
+def test_a_referrer_from_the_site_itself_is_not_kept_and_another_is(client):
+    visit(client, "/courses/", HTTP_REFERER="http://testserver/")
+    visit(client, "/courses/", HTTP_REFERER="https://news.example.org/a?b=c")
+    assert sorted(PageviewEvent.objects.values_list("referrer_host", flat=True)) == ["", "news.example.org"]
