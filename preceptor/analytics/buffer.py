@@ -8,9 +8,11 @@ from __future__ import annotations
 import atexit
 import ipaddress
 import logging
+import operator
 import threading
 from collections import deque
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, close_old_connections, models
@@ -73,10 +75,13 @@ def _text(max_length: int | None, *, null: bool) -> Cleaner:
     def clean(value: Any) -> Any:
         if value is None:
             return None if null else ""
-        text = str(value).replace("\x00", "")
-        # Lone surrogates (a header decoded byte by byte) cannot be stored as UTF-8.
-        text = text.encode("utf-8", "replace").decode("utf-8")
-        return text[:max_length] if max_length else text
+        text = value if type(value) is str else str(value)
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        if not text.isascii():  # most values are ASCII, and cannot hold a surrogate
+            # Lone surrogates (a header decoded byte by byte) cannot be stored as UTF-8.
+            text = text.encode("utf-8", "replace").decode("utf-8")
+        return text[:max_length] if max_length and len(text) > max_length else text
 
     return clean
 
@@ -92,8 +97,13 @@ def _integer(low: int | None, high: int | None) -> Cleaner:
 
 
 def _ip(value: Any) -> str | None:
+    return _parsed_ip(value if type(value) is str else str(value)) if value else None
+
+
+@lru_cache(maxsize=1024)  # the same few addresses come again and again (in memory, as the buffer itself holds them)
+def _parsed_ip(value: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(str(value))) if value else None
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 
@@ -124,7 +134,7 @@ def sanitise(cleaners: tuple[Cleaner, ...], row: tuple) -> tuple | None:
     if len(row) != len(cleaners):
         return None
     try:
-        return tuple(clean(value) for clean, value in zip(cleaners, row, strict=True))
+        return tuple(map(operator.call, cleaners, row))  # the lengths are equal: checked above
     except (TypeError, ValueError, OverflowError):
         return None
 

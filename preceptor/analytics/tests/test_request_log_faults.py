@@ -129,3 +129,29 @@ def test_old_rows_are_not_affected_by_bounding(client):
     buffer.flush()
     row = RequestLog.objects.get()
     assert (row.path, row.bytes, row.ip, row.created_at) == ("/exact/", 7, "2001:db8::1", created)
+
+
+@pytest.mark.parametrize(
+    "user_agent, stored",
+    [
+        ("Mozilla/5.0", "Mozilla/5.0"),
+        ("Müller-Browser/1.0 ☕", "Müller-Browser/1.0 ☕"),  # non-ASCII text is kept as it is
+        ("bad \udcff byte", "bad ? byte"),  # a lone surrogate (a header decoded byte by byte) cannot be UTF-8
+        ("é" * 400, "é" * 300),  # cut to the column by characters, not bytes
+        (12345, "12345"),  # not a text: stored as one
+    ],
+)
+def test_text_values_are_stored_as_sent_when_they_can_be_and_bounded_when_not(user_agent, stored):
+    buffer.add(log_row(user_agent=user_agent))
+    assert buffer.flush() == 1
+    assert RequestLog.objects.get().user_agent == stored
+
+
+@pytest.mark.parametrize(
+    "ip, stored", [("203.0.113.7", "203.0.113.7"), ("2001:DB8:0:0::1", "2001:db8::1"), ("not-an-address", None)]
+)
+def test_an_address_is_stored_normalised_or_not_at_all(ip, stored):
+    buffer.add(log_row(ip=ip))
+    buffer.add(log_row(ip=ip))  # the second time from the parsed addresses kept in memory
+    assert buffer.flush() == 2
+    assert list(RequestLog.objects.values_list("ip", flat=True)) == [stored, stored]
