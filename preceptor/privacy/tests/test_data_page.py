@@ -18,7 +18,7 @@ from preceptor.cme.models import EvaluationResponse, Provider
 from preceptor.cme.tests.conftest import make_activity
 from preceptor.privacy import registry
 from preceptor.privacy.models import DataRequest
-from preceptor.privacy.selectors import data_export_build
+from preceptor.privacy.selectors import data_export_build, pending_erasure
 from preceptor.privacy.services import data_request_receive, disclosures_record, erasure_perform, erasure_request
 from preceptor.quizzes.models import Question, Quiz
 from preceptor.quizzes.services import attempt_start, attempt_submit
@@ -195,3 +195,17 @@ def test_identical_disclosures_are_one_line_with_how_often_and_the_last_time(cli
     assert "3 times" in ledger[0] and "once" in ledger[1]
     last = timezone.localtime(start + timedelta(days=40))
     assert last.strftime("%Y") in ledger[0] and str(last.day) in ledger[0]
+
+
+def test_only_the_members_own_pending_erasure_is_pending(learner, outsider, django_assert_num_queries):
+    """Asked on every page: one plain statement when there is none, the request read when there is."""
+    now = timezone.now()
+    for kind, status in (("export", "pending"), ("erasure", "cancelled"), ("erasure", "complete")):
+        DataRequest.objects.create(user=learner, kind=kind, status=status, received_at=now, due_at=now)
+    erasure_request(user=outsider)
+    with django_assert_num_queries(1):
+        assert pending_erasure(learner) is None
+    pending = erasure_request(user=learner)
+    with django_assert_num_queries(2):
+        assert pending_erasure(learner) == pending
+    assert pending_erasure(outsider).user == outsider

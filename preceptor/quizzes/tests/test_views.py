@@ -260,3 +260,23 @@ def test_a_forged_answer_is_refused_and_nothing_is_graded(client, course, pro_me
     assert response.status_code == 400
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and attempt.answers.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_course_page_lists_its_quizzes_with_the_viewers_own_pass_only(client, course, pro_member, learner):
+    quiz = Quiz.objects.get(course=course, slug="post-test")
+    for user, passed in ((learner, True), (pro_member, False)):
+        Attempt.objects.create(user=user, quiz=quiz, passed=passed, started_at=timezone.now(), pass_mark=70)
+    page = reverse("catalog:course", args=[course.slug])
+    passed = '<span class="badge badge-ok">Passed</span>'
+
+    def panel(user):
+        client.logout()
+        if user:
+            client.force_login(user)
+        html = client.get(page).content.decode()
+        assert QUIZ in html and "pass mark 70%" in html
+        return html
+
+    assert passed not in panel(None) and passed not in panel(pro_member)
+    assert passed in panel(learner)
