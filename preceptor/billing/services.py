@@ -31,6 +31,7 @@ from preceptor.billing.providers.base import (
     RemoteSubscription,
 )
 from preceptor.billing.providers.demo import DemoProvider
+from preceptor.core.pagecache import members_changed
 from preceptor.core.services import audit_event_record, domain_event_record
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,7 @@ def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt
     if receipt.status in (Receipt.Status.REFUNDED, Receipt.Status.DISPUTED) and subscription:
         # A refund or dispute of the payment takes back the access it paid for; later syncs keep it revoked.
         Subscription.objects.filter(pk=subscription.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        members_changed([subscription.user_id])
     return receipt
 
 
@@ -375,6 +377,7 @@ def order_create(*, user: User, item: str, description: str, amount: int, curren
 def order_checkout_start(*, provider: PaymentProvider, request: HttpRequest, order: Order) -> str:
     url = provider.order_checkout_url(request=request, order=order)
     Order.objects.filter(pk=order.pk).update(provider=provider.name, provider_id=order.provider_id)
+    members_changed([order.user_id])
     return url
 
 

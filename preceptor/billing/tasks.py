@@ -9,6 +9,7 @@ from django.utils import timezone
 from preceptor.accounts.models import User
 from preceptor.billing.emails import trial_ending_email
 from preceptor.billing.selectors import membership_for
+from preceptor.core.pagecache import members_changed
 
 REMIND_BEFORE = timedelta(days=2)
 
@@ -29,6 +30,7 @@ def trial_ending_reminders() -> int:
             continue
         trial_ending_email(user=user)
         User.objects.filter(pk=user.pk).update(trial_reminder_sent_at=now)
+        members_changed([user.pk])
         sent += 1
     return sent
 

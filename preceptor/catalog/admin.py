@@ -9,23 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from preceptor.catalog.media import video_seconds
 from preceptor.catalog.models import Course, CourseQuerySet, FileDownloadDay, Lesson, LessonFile, Module, Specialty
-from preceptor.catalog.selectors import course_content_forget
-
-
-class ForgetsCachedContent:
-    """After staff save or delete, learners see the change at once (not after the cache expires)."""
-
-    def course_slug(self, obj):
-        return obj.course.slug
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        course_content_forget(self.course_slug(form.instance), *form.initial.get("slug", "").split())
-
-    def delete_model(self, request, obj):
-        slug = self.course_slug(obj)
-        super().delete_model(request, obj)
-        course_content_forget(slug)
 
 
 @admin.register(Specialty)
@@ -42,7 +25,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(ForgetsCachedContent, admin.ModelAdmin):
+class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "is_published", "minutes", "position", "updated_at"]
     list_filter = ["is_published", "specialties"]
     search_fields = ["title", "summary"]
@@ -54,9 +37,6 @@ class CourseAdmin(ForgetsCachedContent, admin.ModelAdmin):
         courses = cast(CourseQuerySet, super().get_queryset(request))
         return courses.with_minutes()  # the lessons' minutes, no query per row
 
-    def course_slug(self, obj):
-        return obj.slug
-
 
 class LessonInline(admin.StackedInline):
     model = Lesson
@@ -67,7 +47,7 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(ForgetsCachedContent, admin.ModelAdmin):
+class ModuleAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "position"]
     list_filter = ["course"]
     inlines = [LessonInline]
@@ -126,7 +106,7 @@ class LessonAdminForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ForgetsCachedContent, admin.ModelAdmin):
+class LessonAdmin(admin.ModelAdmin):
     form = LessonAdminForm
     readonly_fields = ["video_duration"]
     list_display = ["title", "course", "module", "kind", "minutes", "position"]

@@ -14,7 +14,7 @@ from preceptor.accounts.models import User
 from preceptor.billing.selectors import membership_for
 from preceptor.catalog import hooks
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress, Module
-from preceptor.core.cache import version_bump, version_of
+from preceptor.core.pagecache import content_version
 
 Reason = Literal["member", "staff", "preview", "sign_in", "upgrade"]
 
@@ -177,7 +177,8 @@ class CourseContent:
 
 
 def _content_key(slug: str) -> str:
-    return f"catalog:content:v1:{slug}"
+    # Forgotten by any write to the shared content, however it is made (core.pagecache).
+    return f"catalog:content:{content_version()}:{slug}"
 
 
 SLUG_MAX_LENGTH = 50  # Course.slug, a SlugField of Django's default length
@@ -215,31 +216,21 @@ def course_content(*, slug: str, fresh: bool = False) -> CourseContent | None:
     return content
 
 
-def course_content_forget(*slugs: str) -> None:
-    """Drop cached content after staff change a course, its modules, lessons or handouts."""
-    cache.delete_many([_content_key(slug) for slug in slugs])  # the cards: by the signals of ``catalog.apps``
-
-
 # --- Course cards (the catalogue) -----------------------------------------------------------------------------
 # A card shows only what every visitor shares: the course, its minutes, specialties and teachers, and what
 # other apps add (``hooks.course_card_panels``: the credits). The catalogue keeps each card rendered, per
-# language, for ``CATALOG_CACHE_SECONDS``; any change to what a card shows forgets them all (``catalog.apps``
-# and ``cme.selectors.activities_changed``).
-CARDS_VERSION_KEY = "catalog:cards-version"
-
-
-def course_cards_forget() -> None:
-    version_bump(CARDS_VERSION_KEY)
+# language, for ``CATALOG_CACHE_SECONDS``; any change to what a card shows forgets them all, however it was made:
+# they are keyed by the shared content's version (core.pagecache).
 
 
 def course_card_keys(course_ids: list[int], language: str) -> dict[int, str]:
-    version = version_of(CARDS_VERSION_KEY)
+    version = content_version()
     return {pk: f"catalog:card:{version}:{language}:{pk}" for pk in course_ids}
 
 
 def search_form_key(language: str) -> str:
     """The catalogue's empty search form lists the specialties: kept, and forgotten, with the cards."""
-    return f"catalog:search-form:{version_of(CARDS_VERSION_KEY)}:{language}"
+    return f"catalog:search-form:{content_version()}:{language}"
 
 
 @dataclass
@@ -260,20 +251,18 @@ def _member_in_course(*, user_id: int, course_id: int) -> tuple[list[LessonProgr
         Lesson._meta.db_table,
         Enrollment._meta.db_table,
     )
+    # One statement: at least one row, carrying the enrollment (if any) beside each progress row (if any).
     rows = list(
         LessonProgress.objects.raw(
-            f"SELECT p.* FROM {progress} p INNER JOIN {lesson} l ON l.id = p.lesson_id"  # noqa: S608 -- the tables are the models'; the values are parameters
-            " WHERE p.user_id = %s AND l.course_id = %s",
-            [user_id, course_id],
+            "SELECT p.*, e.id AS enrollment_id, e.last_lesson_id AS enrollment_last_lesson_id"  # noqa: S608 -- the tables are the models'; the values are parameters
+            f" FROM (SELECT 1 AS one) m LEFT JOIN {enrollment} e ON e.user_id = %s AND e.course_id = %s"
+            f" LEFT JOIN (SELECT p.* FROM {progress} p INNER JOIN {lesson} l ON l.id = p.lesson_id"
+            " WHERE p.user_id = %s AND l.course_id = %s) p ON 1 = 1",
+            [user_id, course_id, user_id, course_id],
         )
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT last_lesson_id FROM {enrollment} WHERE user_id = %s AND course_id = %s",  # noqa: S608 -- as above
-            [user_id, course_id],
-        )
-        found = cursor.fetchone()
-    return rows, (found[0],) if found else None
+    enrolled = (rows[0].enrollment_last_lesson_id,) if rows and rows[0].enrollment_id is not None else None
+    return [row for row in rows if row.pk is not None], enrolled
 
 
 def course_outline(*, slug: str, user: User | AnonymousUser, known: MemberState | None = None) -> Outline | None:

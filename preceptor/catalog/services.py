@@ -12,6 +12,7 @@ from django.utils import timezone
 from preceptor.accounts.models import User
 from preceptor.catalog.media import video_seconds
 from preceptor.catalog.models import Course, Enrollment, FileDownloadDay, Lesson, LessonFile, LessonProgress, Module
+from preceptor.core.pagecache import members_changed
 
 
 @transaction.atomic
@@ -52,6 +53,7 @@ def lesson_open(*, user: User, lesson: Lesson, now: datetime | None = None) -> N
     updated = Enrollment.objects.filter(user=user, course_id=lesson.course_id).update(
         last_lesson=lesson, last_activity_at=now
     )
+    members_changed([user.pk])
     if not updated:
         with contextlib.suppress(IntegrityError), transaction.atomic():  # a parallel request may enroll first
             Enrollment.objects.create(user=user, course_id=lesson.course_id, last_lesson=lesson, last_activity_at=now)
@@ -63,6 +65,7 @@ def _course_completion_update(*, user: User, course: Course, now: datetime) -> b
     complete = total > 0 and done >= total
     if complete:
         Enrollment.objects.filter(user=user, course=course, completed_at__isnull=True).update(completed_at=now)
+        members_changed([user.pk])
     return complete
 
 
@@ -98,6 +101,7 @@ def progress_record(
     # one that claims time would otherwise shrink what the clock allows it.
     moved = {"last_activity_at": now} if watched_delta > 0 else {}
     Enrollment.objects.filter(user=user, course_id=lesson.course_id).update(last_lesson=lesson, **moved)
+    members_changed([user.pk])
     if progress.completed_at == now:
         _course_completion_update(user=user, course=lesson.course, now=now)
     return progress

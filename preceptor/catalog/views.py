@@ -36,9 +36,11 @@ from preceptor.catalog.services import (
 )
 from preceptor.core.hooks import panels
 from preceptor.core.http import AuthenticatedHttpRequest, media_response
+from preceptor.core.pagecache import member_page
 
 
 @require_GET
+@member_page
 def course_list_view(request: HttpRequest) -> HttpResponse:
     form = CourseSearchForm(request.GET or None)
     query, specialty = "", ""
@@ -102,6 +104,7 @@ def _outline_or_404(request: HttpRequest, slug: str) -> Outline:
 
 
 @require_GET
+@member_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     shown = panels(hooks.course_panels.call(outline.course, request.user))
@@ -122,6 +125,7 @@ def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
 
 
 @require_GET
+@member_page
 def lesson_detail(request: HttpRequest, slug: str, lesson: str) -> HttpResponse:
     outline = _outline_or_404(request, slug)
     item = _lesson_in(outline, lesson)

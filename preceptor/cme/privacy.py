@@ -13,6 +13,7 @@ from preceptor.cme.models import (
     ParsRecord,
     RequirementStatus,
 )
+from preceptor.core.pagecache import members_changed
 from preceptor.core.personal_data import (
     Audience,
     DataCategory,
@@ -200,6 +201,7 @@ def erase_user(user: Any) -> list[str]:
     claims = Claim.objects.filter(user=user)
     count = claims.count()
     claims.update(learner_name=ERASED)
+    members_changed([user.pk])
     for record in ParsRecord.objects.filter(claim__user=user):
         ParsRecord.objects.filter(pk=record.pk).update(record=_scrub_text(record.record, names))
     for response in EvaluationResponse.objects.filter(user=user):

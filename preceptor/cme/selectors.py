@@ -19,7 +19,6 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from preceptor.accounts.models import User
-from preceptor.catalog.selectors import course_cards_forget
 from preceptor.cme.credits import (
     ECMEC_CONVERSION_NOTE,
     designation_statement,
@@ -27,8 +26,8 @@ from preceptor.cme.credits import (
     joint_providership_statement,
 )
 from preceptor.cme.models import Activity, Claim, CreditType, FacultyDisclosure
-from preceptor.core.cache import version_bump, version_of
 from preceptor.core.http import absolute_url
+from preceptor.core.pagecache import content_version
 from preceptor.quizzes.models import Attempt, Quiz
 
 
@@ -51,20 +50,11 @@ def statements(activity: Activity) -> dict[str, object]:
     }
 
 
-VERSION_KEY = "cme:activities-version"
-
-
-def activities_changed() -> None:
-    """Forget every cached accreditation (an activity, a disclosure or a provider changed), and the course cards
-    that show the credits."""
-    version_bump(VERSION_KEY)
-    course_cards_forget()
-
-
 def published_activity(*, course_id: int | None = None, live_class_id: int | None = None) -> Activity | None:
     """The published accreditation of a course or a live class, with its provider and disclosures: shared by
-    every visitor, so cached like the course content (two queries on a miss, none on a hit)."""
-    key = f"cme:activity:{version_of(VERSION_KEY)}:{course_id or ''}:{live_class_id or ''}"
+    every visitor, so cached like the course content (two queries on a miss, none on a hit), and forgotten with it
+    by any write to the shared content (core.pagecache)."""
+    key = f"cme:activity:{content_version()}:{course_id or ''}:{live_class_id or ''}"
     cached = cache.get(key)
     if cached is not None:
         return cached or None

@@ -286,6 +286,9 @@ MINIMUM_AGE = 13
 CATALOG_CACHE_SECONDS = env_int(
     "CATALOG_CACHE_SECONDS", 60, minimum=0
 )  # shared course content; staff see edits at once
+# A signed-in member's course, lesson, catalogue and home pages are kept rendered until a write changes what they
+# show (core/pagecache.py, decision 0043); this bounds what changes with time alone (a trial's end). 0: none kept.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=0)
 TRIAL_FREE_LESSONS = env_int("TRIAL_FREE_LESSONS", 1, minimum=0)  # first lessons of every course open to all members
 # Magazine comments: a member's first comment waits for a moderator; more links than this hold a comment too;
 # this many open reports hide a comment until a moderator decides.

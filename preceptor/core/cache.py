@@ -97,21 +97,3 @@ class TolerantRedisCache(RedisCache):
 
     def clear(self) -> None:
         self._call("clear", None)
-
-
-def version_of(key: str) -> int:
-    """The current version of a group of cached entries (kept without expiry; 1 until first bumped). Put it in
-    the entries' keys: ``version_bump`` then forgets them all at once, in every process sharing the cache."""
-    from django.core.cache import cache
-
-    return int(cache.get_or_set(key, 1, None) or 1)
-
-
-def version_bump(key: str) -> None:
-    """Forget every entry keyed with ``version_of(key)``."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(key)
-    except ValueError:  # not set yet (or cleared): any new value differs from the 1 that readers assume
-        cache.set(key, 2, None)

@@ -100,3 +100,18 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PageVersion(models.Model):
+    """The version of what a member's kept pages show (core/pagecache.py): scope 0 is the content every member
+    shares, any other scope a member's id. The version is a random number, replaced by every write it stands for;
+    a member's row is deleted with the member."""
+
+    scope = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("page version")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

@@ -8,3 +8,9 @@ class SiteConfig(AppConfig):
     name = "preceptor.site"
     label = "site"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from preceptor.core import pagecache
+        from preceptor.site.pagecache import IGNORED, OWN, SHARED_WHEN
+
+        pagecache.install(own=OWN, ignored=IGNORED, shared_when=SHARED_WHEN)

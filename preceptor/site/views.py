@@ -24,6 +24,7 @@ from preceptor.cme.selectors import learning_credit
 from preceptor.cme.views import STAFF_PERMISSIONS as CME_STAFF_PERMISSIONS
 from preceptor.core.health import dependencies_status
 from preceptor.core.http import AuthenticatedHttpRequest, media_response, staff_may
+from preceptor.core.pagecache import member_page
 from preceptor.privacy.policy import published_policy_outdated
 from preceptor.privacy.selectors import retention_status
 from preceptor.teams.selectors import assignments_of
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@member_page
 def home(request: HttpRequest) -> HttpResponse:
     """The front page for visitors; "My learning" for a signed-in member (where signing in leads): courses in
     progress with each one's next step, classes booked, credits this year, certificates, credit ready to claim."""

@@ -21,6 +21,7 @@ from preceptor.classes.models import LiveClass
 from preceptor.core.http import absolute_url
 from preceptor.core.mail import email_queue, email_render
 from preceptor.core.models import AuditEvent
+from preceptor.core.pagecache import members_changed
 from preceptor.core.services import audit_event_record
 from preceptor.mail.services import marketing_send
 from preceptor.privacy.models import Disclosure
@@ -260,6 +261,7 @@ def assignment_create(
     )
     assignment.groups.set(groups)
     AssignmentMember.objects.bulk_create([AssignmentMember(assignment=assignment, user=user) for user in members])
+    members_changed(user.pk for user in members)
     audit_event_record(
         action="teams.assigned", actor=actor, target=organisation, data={"assignment": str(assignment.public_id)}
     )
@@ -271,6 +273,7 @@ def group_create(*, organisation: Organisation, name: str, members: list[User], 
     """A named group of the organisation's members, to assign to together."""
     group = Group.objects.create(organisation=organisation, name=name)
     GroupMember.objects.bulk_create([GroupMember(group=group, user=user) for user in members])
+    members_changed(user.pk for user in members)
     audit_event_record(action="teams.group_created", actor=actor, target=organisation, data={"group": name})
     return group
 

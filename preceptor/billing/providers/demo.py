@@ -26,6 +26,7 @@ from preceptor.billing.providers.base import (
     RemotePayment,
     RemoteSubscription,
 )
+from preceptor.core.pagecache import members_changed
 
 SALT = "preceptor.billing.demo"
 
@@ -84,6 +85,7 @@ class DemoProvider(PaymentProvider):
         from preceptor.billing.services import event_handle
 
         DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(cancel_at_period_end=value)
+        members_changed([subscription.user_id])
         event_handle(
             provider=self,
             event=self._event("customer.subscription.updated", {"subscription": subscription.provider_id}),
@@ -134,6 +136,7 @@ class DemoProvider(PaymentProvider):
         from preceptor.billing.services import event_handle
 
         DemoSubscription.objects.filter(demo_id=subscription.provider_id).update(status="past_due")
+        members_changed([subscription.user_id])
         event_handle(
             provider=self, event=self._event("invoice.payment_failed", {"subscription": subscription.provider_id})
         )

@@ -52,9 +52,6 @@ def test_an_externally_hosted_video_loads_nothing_until_the_member_opens_it(clie
     lesson.video = ""
     lesson.external_video_url = "https://video.example.com/watch/123"
     lesson.save()
-    from preceptor.catalog.selectors import course_content_forget
-
-    course_content_forget(course.slug)
     client.force_login(pro_member)
     response = client.get(lesson.get_absolute_url())
     html = response.content.decode()
