@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from preceptor.core import pagecache
+
 
 def age_on(date_of_birth: date, today: date) -> int:
     """Completed years of age on ``today``. Someone born on 29 February turns a year older on 1 March."""
@@ -32,6 +34,23 @@ def offered_language(language: str | None) -> str:
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        """``User.objects.get(pk=…)``, which signs in every request of a signed-in member (Django's
+        ``ModelBackend.get_user``), is one written-out statement that also reads the versions of the member's kept
+        pages (core/pagecache.py): cheaper to build than the ORM's, and one query fewer on every page. Any other
+        lookup is the ORM's."""
+        if args or set(kwargs) != {"pk"} or self._db not in (None, "default"):
+            return super().get(*args, **kwargs)
+        try:
+            pk = int(kwargs["pk"])
+        except (TypeError, ValueError):
+            return super().get(*args, **kwargs)  # the ORM's own errors for a value that is no id
+        found = list(self.raw(*pagecache.member_with_versions_sql(self.model._meta.db_table, pk)))
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        pagecache.remember_versions(found[0])
+        return found[0]
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:

@@ -175,9 +175,10 @@ if REDIS_URL:
             "RETRY_SECONDS": env_int("REDIS_RETRY_SECONDS", 5, minimum=0),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "preceptor.core.sessions.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "preceptor.core.sessions.db"
 
 # --- Background work: eager in-process unless CELERY_BROKER_URL is set ------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -223,6 +223,24 @@ def _versions(*scopes: int) -> list[int]:
     return [read[scope] for scope in scopes]
 
 
+def member_with_versions_sql(table: str, pk: int) -> tuple[str, list[int]]:
+    """A statement reading a member's row with the two versions of their kept pages (``remember_versions``)."""
+    return (
+        f"SELECT u.*, (SELECT version FROM {TABLE} WHERE scope = %s) AS page_content_version,"  # noqa: S608 -- the tables are the models', the values parameters
+        f" (SELECT version FROM {TABLE} WHERE scope = u.id) AS page_member_version FROM {table} u WHERE u.id = %s",
+        [CONTENT, pk],
+    )
+
+
+def remember_versions(user: Any) -> None:
+    """The versions read with a member's row (``member_with_versions_sql``) serve the rest of the request: the
+    page's key and the shared caches then cost no statement of their own."""
+    read = _read.get()
+    if read is not None:
+        read.setdefault(CONTENT, user.page_content_version or 0)
+        read.setdefault(user.pk, user.page_member_version or 0)
+
+
 def content_version() -> int:
     """The version of the shared content: put it in the key of anything cached from it."""
     return _versions(CONTENT)[0]

@@ -44,7 +44,7 @@ def test_the_timeouts_come_from_the_environment(monkeypatch):
     cache = read["CACHES"]["default"]
     assert cache["BACKEND"] == "preceptor.core.cache.TolerantRedisCache"
     assert cache["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
-    assert read["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert read["SESSION_ENGINE"] == "preceptor.core.sessions.cached_db"
 
 
 def test_celery_redelivers_a_killed_workers_task_and_bounds_every_task(monkeypatch):

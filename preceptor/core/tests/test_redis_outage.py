@@ -103,7 +103,7 @@ def redis_cache(settings, redis_server):
             "RETRY_SECONDS": 1,
         }
     }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "preceptor.core.sessions.cached_db"
     yield redis_server
     settings.CACHES = {"default": cache}
 
