@@ -261,7 +261,8 @@ def _member_in_course(*, user_id: int, course_id: int) -> tuple[list[LessonProgr
             [user_id, course_id, user_id, course_id],
         )
     )
-    enrolled = (rows[0].enrollment_last_lesson_id,) if rows and rows[0].enrollment_id is not None else None
+    first = rows[0] if rows else None  # the statement's own columns, beside the progress row's
+    enrolled = (getattr(first, "enrollment_last_lesson_id"),) if getattr(first, "enrollment_id", None) else None  # noqa: B009 -- not a field of the model
     return [row for row in rows if row.pk is not None], enrolled
 
 

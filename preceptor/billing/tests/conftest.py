@@ -99,3 +99,29 @@ def buy(client, user, interval="month", currency="EUR"):
     )
     assert response.status_code == 302, response
     return client.post(response.url)
+
+
+def refund_in_full(user):
+    """The demo provider reports the member's payment refunded in full, as its webhook would (``payment_sync``)."""
+    from preceptor.billing.models import Receipt
+    from preceptor.billing.providers import registry
+    from preceptor.billing.providers.base import RemotePayment
+    from preceptor.billing.services import payment_sync
+
+    receipt = Receipt.objects.get(user=user)
+    payment_sync(
+        provider=registry.get("demo"),
+        remote=RemotePayment(
+            provider_id=receipt.provider_id,
+            user_id=user.pk,
+            customer_id=f"demo_cus_{user.pk}",
+            subscription_id=receipt.subscription.provider_id,
+            description=receipt.description,
+            amount=receipt.amount,
+            currency="EUR",
+            paid_at=receipt.paid_at,
+            refunded_amount=receipt.amount,
+        ),
+    )
+    receipt.refresh_from_db()
+    return receipt

@@ -52,6 +52,7 @@ def test_upgrade_see_pro_content_and_receipt_cancel_keep_until_period_end_then_l
 
     page.goto(f"{base}/billing/")
     page.get_by_role("link", name="Cancel membership").click()
+    page.get_by_role("heading", name="Cancel your membership?").wait_for()  # the click starts the navigation only
     assert page.get_by_role("heading", name="Cancel your membership?").is_visible()
     assert page.get_by_text("can resume the membership").is_visible()
     screenshot(page, "05-cancel-confirmation")

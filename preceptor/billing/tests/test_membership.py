@@ -7,12 +7,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from preceptor.billing.models import Receipt, Subscription
+from preceptor.billing.models import Subscription
 from preceptor.billing.providers import registry
-from preceptor.billing.providers.base import RemotePayment
 from preceptor.billing.selectors import membership_for
-from preceptor.billing.services import payment_sync
-from preceptor.billing.tests.conftest import buy
+from preceptor.billing.tests.conftest import buy, refund_in_full
 
 pytestmark = pytest.mark.django_db
 
@@ -30,22 +28,7 @@ def test_cancelling_keeps_pro_until_the_period_ends_then_it_is_gone(client, pric
 
 def test_a_full_refund_takes_pro_back_and_is_audited(client, prices, learner):
     buy(client, learner)
-    receipt = Receipt.objects.get(user=learner)
-    payment_sync(
-        provider=registry.get("demo"),
-        remote=RemotePayment(
-            provider_id=receipt.provider_id,
-            user_id=learner.pk,
-            customer_id=f"demo_cus_{learner.pk}",
-            subscription_id=receipt.subscription.provider_id,
-            description=receipt.description,
-            amount=receipt.amount,
-            currency="EUR",
-            paid_at=receipt.paid_at,
-            refunded_amount=receipt.amount,
-        ),
-    )
-    receipt.refresh_from_db()
+    receipt = refund_in_full(learner)
     assert receipt.status == "refunded"
     assert not membership_for(learner).is_pro
     from preceptor.core.models import AuditEvent

@@ -11,16 +11,16 @@ from typing import Any
 from django.utils import timezone
 
 
-class WrittenOutRead:
-    def _get_session_from_db(self: Any) -> Any:
-        model = self.model
-        found = list(
-            model.objects.raw(
-                f"SELECT * FROM {model._meta.db_table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608 -- the table is the model's; the values are parameters
-                [self.session_key, timezone.now()],
-            )
+def session_read(store: Any) -> Any:
+    """``SessionStore._get_session_from_db`` of both engines: the unexpired session row, or None."""
+    model = store.model
+    found = list(
+        model.objects.raw(
+            f"SELECT * FROM {model._meta.db_table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608 -- the table is the model's; the values are parameters
+            [store.session_key, timezone.now()],
         )
-        if not found:
-            self._session_key = None
-            return None
-        return found[0]
+    )
+    if not found:
+        store._session_key = None
+        return None
+    return found[0]

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from preceptor.billing.tests.conftest import buy
+from preceptor.billing.tests.conftest import buy, refund_in_full
 from preceptor.catalog.models import Course, Enrollment, Lesson, LessonProgress
 from preceptor.core import pagecache
 from preceptor.site import pagecache as declared
@@ -118,10 +118,6 @@ def test_a_refund_locks_the_lesson_at_once(course, learner, settings):
 
     settings.DEBUG = True  # the demo checkout exists only in debug mode (billing.tests.conftest.prices)
     prices_ensure()
-    from preceptor.billing.models import Receipt
-    from preceptor.billing.providers import registry
-    from preceptor.billing.providers.base import RemotePayment
-    from preceptor.billing.services import payment_sync
 
     learner.trial_ends_at = timezone.now() - timedelta(days=1)
     learner.save()
@@ -130,22 +126,7 @@ def test_a_refund_locks_the_lesson_at_once(course, learner, settings):
     client.get("/courses/")  # where the welcome message is shown
     assert client.get(LESSON).templates[0].name == "catalog/lesson_detail.html"
     assert served(client, LESSON)[1] == KEPT
-    receipt = Receipt.objects.get(user=learner)
-    # A refund takes access back with a bulk update (billing.services), which no signal reports.
-    payment_sync(
-        provider=registry.get("demo"),
-        remote=RemotePayment(
-            provider_id=receipt.provider_id,
-            user_id=learner.pk,
-            customer_id=f"demo_cus_{learner.pk}",
-            subscription_id=receipt.subscription.provider_id,
-            description=receipt.description,
-            amount=receipt.amount,
-            currency="EUR",
-            paid_at=receipt.paid_at,
-            refunded_amount=receipt.amount,
-        ),
-    )
+    refund_in_full(learner)  # access is taken back with a bulk update, which no signal reports
     assert client.get(LESSON).templates[0].name == "catalog/lesson_locked.html"
 
 
