@@ -144,7 +144,8 @@ def install(
     _installed = True
     for model in own_models:
         post_save.connect(_own_saved, sender=model, dispatch_uid=f"pagecache.saved.{model._meta.label}")
-        post_delete.connect(_own_saved, sender=model, dispatch_uid=f"pagecache.deleted.{model._meta.label}")
+        if model is not user_model:  # a member deleted: their row goes (_member_gone), there is nothing to move
+            post_delete.connect(_own_saved, sender=model, dispatch_uid=f"pagecache.deleted.{model._meta.label}")
     for through in member_links:
         m2m_changed.connect(_member_links_changed, sender=through, dispatch_uid=f"pagecache.m2m.{through._meta.label}")
     post_delete.connect(_member_gone, sender=user_model, dispatch_uid="pagecache.member_gone")
@@ -165,10 +166,10 @@ def _migration_starts(sender: Any, **kwargs: Any) -> None:
 
 
 def _migration_ends(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Sent once per app after every migration has run: the content version moves once, with core's."""
     global _migrating
     _migrating = False
-    connection = connections[using]
-    if TABLE in connection.introspection.table_names():  # absent after ``migrate core zero``
+    if sender.label == "core" and TABLE in connections[using].introspection.table_names():  # not after core zero
         content_changed(using=using)
 
 
@@ -283,12 +284,11 @@ def _key(request: HttpRequest) -> str:
     return "page:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _keepable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
+def _keepable_response(request: HttpRequest, response: HttpResponse) -> bool:
     messages = getattr(request, "_messages", None)
     storage = getattr(messages, "_wrapped", messages)
     return (
-        type(response) is HttpResponse
-        and response.status_code == 200
+        response.status_code == 200
         and not response.cookies
         and not (storage is not None and storage is not empty and getattr(storage, "_queued_messages", None))
     )
@@ -311,7 +311,7 @@ def member_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             get_token(request)  # the page carries the token: the cookie is refreshed as a render would
             return page
         response = view(request, *args, **kwargs)
-        if isinstance(response, HttpResponse) and _keepable_response(request, response):
+        if type(response) is HttpResponse and _keepable_response(request, response):  # not a file, not a redirect
             cache.set(key, (response.content, list(response.items())), settings.PAGE_CACHE_SECONDS)
         return response
 
