@@ -5,8 +5,7 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from preceptor.billing.providers.base import (
     RemoteSubscription,
 )
 from preceptor.billing.providers.demo import DemoProvider
+from preceptor.core.bulk import insert_once
 from preceptor.core.pagecache import members_changed
 from preceptor.core.services import audit_event_record, domain_event_record
 
@@ -48,25 +48,30 @@ def event_handle(*, provider: PaymentProvider, event: IncomingEvent) -> Provider
     return event_process(provider=provider, stored=stored, counted=True)
 
 
-@transaction.atomic
 def event_store(*, provider: PaymentProvider, event: IncomingEvent, attempt: bool = False) -> ProviderEvent:
     """The event stored once per (provider, event id): a duplicate returns the stored one, whatever its status.
-    ``attempt``: the caller processes it next unless it is processed or ignored, so count that attempt here, in
-    the same transaction, rather than in one of its own (``event_attempt_count``)."""
-    try:
-        with transaction.atomic():
-            return ProviderEvent.objects.create(
-                provider=provider.name,
-                event_id=event.event_id,
-                type=event.type,
-                payload=event.payload,
-                attempts=1 if attempt else 0,
-            )
-    except IntegrityError:
-        stored = ProviderEvent.objects.get(provider=provider.name, event_id=event.event_id)
-    if attempt and stored.status not in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
-        ProviderEvent.objects.filter(pk=stored.pk).update(attempts=F("attempts") + 1)
-        stored.refresh_from_db(fields=["attempts"])
+    ``attempt``: the caller processes it next unless it is processed or ignored, so count that attempt here
+    rather than in a statement of its own (``event_attempt_count``). A new event is one written-out statement
+    (``INSERT … ON CONFLICT DO NOTHING``, its own transaction); a duplicate is read and counted under its row lock."""
+    fields = {
+        "provider": provider.name,
+        "event_id": event.event_id,
+        "type": event.type,
+        "payload": event.payload,
+        "received_at": timezone.now(),
+        "processed_at": None,
+        "status": ProviderEvent.Status.PENDING,
+        "error": "",
+        "attempts": 1 if attempt else 0,
+    }
+    pk = insert_once(ProviderEvent, fields, unique=("provider", "event_id"))
+    if pk is not None:
+        return ProviderEvent(id=pk, **fields)
+    with transaction.atomic():
+        stored = ProviderEvent.objects.select_for_update().get(provider=provider.name, event_id=event.event_id)
+        if attempt and stored.status not in (ProviderEvent.Status.PROCESSED, ProviderEvent.Status.IGNORED):
+            stored.attempts += 1
+            ProviderEvent.objects.filter(pk=stored.pk).update(attempts=stored.attempts)
     return stored
 
 
@@ -111,7 +116,7 @@ def event_attempt_count(*, stored: ProviderEvent) -> ProviderEvent:
     return stored
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside event_process's transaction, which a failure rolls back whole
 def event_outcome_record(*, stored: ProviderEvent, status: str, error: str = "") -> ProviderEvent:
     """How processing ended: processed or ignored (with the time), or failed (with the error, to retry)."""
     stored.status, stored.error = status, error[:2000]
@@ -124,13 +129,16 @@ def event_outcome_record(*, stored: ProviderEvent, status: str, error: str = "")
 
 
 def _user_for(*, provider: PaymentProvider, user_id: int | None, customer_id: str) -> User:
-    customer = None
     if customer_id:
-        customer = (
-            Customer.objects.filter(provider=provider.name, provider_id=customer_id).select_related("user").first()
-        )
-    if customer:
-        return customer.user
+        # Written out (a webhook's hottest read, decision 0040); the member then comes by id (one statement too).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT user_id FROM {Customer._meta.db_table} WHERE provider = %s AND provider_id = %s",  # noqa: S608 -- the table is the model's, the values parameters
+                [provider.name, customer_id],
+            )
+            row = cursor.fetchone()
+        if row:
+            return User.objects.get(pk=row[0])
     user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:
         raise LookupError(f"{provider.name} customer {customer_id} belongs to no member")
@@ -140,36 +148,76 @@ def _user_for(*, provider: PaymentProvider, user_id: int | None, customer_id: st
     return user
 
 
-def _price_for(provider: PaymentProvider, price_ref: str) -> Price | None:
+def _price_for(provider: PaymentProvider, price_ref: str) -> int | None:
+    """The id of our price for the provider's reference, or None."""
     field = {"stripe": "stripe_price_id", "paypal": "paypal_plan_id"}.get(provider.name)
     if field is None:
-        return Price.objects.filter(pk=int(price_ref)).first() if price_ref.isdigit() else None
-    return Price.objects.filter(**{field: price_ref}).first()
+        return int(price_ref) if price_ref.isdigit() and Price.objects.filter(pk=int(price_ref)).exists() else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # In the model's own order, as ``.first()`` read it ("interval" is a keyword of PostgreSQL's).
+            f'SELECT id FROM {Price._meta.db_table} WHERE {field} = %s ORDER BY currency, "interval" LIMIT 1',  # noqa: S608 -- the table and column are the model's, the value a parameter
+            [price_ref],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
-@transaction.atomic
+def _subscription_locked(provider: str, provider_id: str) -> Subscription | None:
+    """Our copy of the provider's subscription, its row locked to the end of the transaction (written out: a
+    webhook's hottest read, decision 0040; on SQLite the transaction holds the write lock already)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = Subscription.objects.raw(
+        f"SELECT * FROM {Subscription._meta.db_table} WHERE provider = %s AND provider_id = %s{lock}",  # noqa: S608 -- the table is the model's, the values parameters
+        [provider, provider_id],
+    )
+    return next(iter(found), None)
+
+
+@transaction.atomic(savepoint=False)  # inside event_process's transaction, which a failure rolls back whole
 def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) -> Subscription:
     """Upsert our copy from the provider's current record. Any delivery order ends in the provider's state."""
-    user = _user_for(provider=provider, user_id=remote.user_id, customer_id=remote.customer_id)
-    subscription = (
-        Subscription.objects.select_for_update().filter(provider=provider.name, provider_id=remote.provider_id).first()
-    )
-    before: tuple[str, bool] | None = None
+    subscription = _subscription_locked(provider.name, remote.provider_id)
     if subscription is None:
-        subscription = Subscription(user=user, provider=provider.name, provider_id=remote.provider_id)
-    else:
-        before = (subscription.status, subscription.cancel_at_period_end)
-    now = timezone.now()
+        user = _user_for(provider=provider, user_id=remote.user_id, customer_id=remote.customer_id)
+        created = _subscription_apply(
+            Subscription(user=user, provider=provider.name, provider_id=remote.provider_id), provider, remote
+        )
+        try:
+            with transaction.atomic():  # a savepoint: another delivery of this new subscription may insert it first
+                created.save()
+        except IntegrityError:
+            subscription = _subscription_locked(provider.name, remote.provider_id)
+            if subscription is None:
+                raise
+        else:
+            _subscription_changed(provider, created, user=user, before=None)
+            return created
+    user = User.objects.get(pk=subscription.user_id)  # the subscription's own member, by id (one statement)
+    before = (subscription.status, subscription.cancel_at_period_end)
+    _subscription_apply(subscription, provider, remote).save()
+    _subscription_changed(provider, subscription, user=user, before=before)
+    return subscription
+
+
+def _subscription_apply(
+    subscription: Subscription, provider: PaymentProvider, remote: RemoteSubscription
+) -> Subscription:
     if remote.status == Subscription.Status.PAST_DUE:
-        subscription.past_due_since = subscription.past_due_since or now
+        subscription.past_due_since = subscription.past_due_since or timezone.now()
     else:
         subscription.past_due_since = None
     subscription.status = remote.status
-    subscription.price = _price_for(provider, remote.price_ref)
+    subscription.price_id = _price_for(provider, remote.price_ref)
     subscription.current_period_end = remote.current_period_end
     subscription.cancel_at_period_end = remote.cancel_at_period_end
     subscription.ended_at = remote.ended_at
-    subscription.save()
+    return subscription
+
+
+def _subscription_changed(
+    provider: PaymentProvider, subscription: Subscription, *, user: User, before: tuple[str, bool] | None
+) -> None:
     after = (subscription.status, subscription.cancel_at_period_end)
     if before != after:
         audit_event_record(
@@ -178,10 +226,9 @@ def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) 
             target=subscription,
             data={"provider": provider.name, "from": before and list(before), "to": list(after)},
         )
-    return subscription
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside event_process's transaction, which a failure rolls back whole
 def payment_sync(*, provider: PaymentProvider, remote: RemotePayment) -> Receipt:
     """Upsert a receipt from the provider's payment; refunds and disputes are recorded and revoke access."""
     user = _user_for(provider=provider, user_id=remote.user_id, customer_id=remote.customer_id)

@@ -52,3 +52,23 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             cursor.executemany(sql, chunk)
             written += len(chunk)
     return written
+
+
+def insert_once(model: type[models.Model], values: dict[str, Any], *, unique: Sequence[str]) -> Any | None:
+    """Insert one row of ``model`` (``values``: field name → Python value, every column given) unless a row with
+    the same ``unique`` fields exists, in one statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``, on SQLite
+    and PostgreSQL alike): the new row's primary key, or None when it was already there. Outside a transaction
+    the statement is its own; no model code runs (no ``save``, no signals)."""
+    fields = [_field(model, name) for name in values]
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)  # type: ignore[union-attr]  # every concrete model has a primary key
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 -- names come from the model's own metadata, values are parameters
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({', '.join(quote(_field(model, name).column) for name in unique)}) DO NOTHING RETURNING {pk}"
+    )
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -682,3 +682,14 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
         [analyze, "verify", *(str(tmp_path / name) for name in UNITS)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_wsgi_application_loads_the_urlconf_and_its_views_as_the_worker_starts():
+    """A gunicorn worker's first request must not pay for importing every view (ReportLab's included)."""
+    code = (
+        "import sys; from preceptor.config import wsgi; "
+        "print(all(m in sys.modules for m in ('preceptor.config.urls', 'preceptor.cme.certificates')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "preceptor.config.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "True"
