@@ -410,3 +410,128 @@ def test_the_action_is_added_to_the_canonical_text_as_to_the_record(record):
         assert json.loads(json_with_action(canonical(record), record, action)) == with_action(record, action)
     with pytest.raises(ValueError):
         json_with_action(json.dumps(record), record, "add")
+
+
+def test_each_exported_record_is_the_canonical_text_of_its_claim_byte_for_byte(provider, monkeypatch):
+    """The exporter writes a record by filling its activity's template with the learner's and the claim's parts,
+    from the values the database driver gives (``pars._template``, ``pars._rows``): each record, in JSON, XML and
+    TSV, and the text and fingerprint remembered as sent, must be exactly what ``learner_record`` makes of the
+    model instances, whatever the names (non-ASCII, quotes, braces, backslashes, a line separator, a character
+    beyond the BMP), whichever identifier a learner has (an NPI, a licence only, a board id only, none), for
+    several activities of two providers, microseconds and both sides of a change of US Central time. A correction
+    and a revocation then send the remembered text back as a delete."""
+    import hashlib
+    from functools import partial
+
+    from preceptor.accounts.models import User
+    from preceptor.catalog.models import Course
+    from preceptor.cme import pars
+    from preceptor.cme.models import Activity, OutcomeMeasure, Provider
+
+    other = Provider.objects.create(
+        name='Ärztekammer "Nord" {CME}', is_accredited=True, accme_provider_id="0054321", reporting_domain="aek-nord"
+    )
+    activities = []
+    for n, (title, by) in enumerate(
+        (
+            ('Cardiología {básica} "2026" \\ ☤', provider),
+            ("Plain rhythms", provider),
+            ("Herz 🫀 und\u2028Kreislauf {{0}} %s", other),
+        )
+    ):
+        course = Course.objects.create(slug=f"edge-{n}", title=title, summary="s", is_published=True)
+        activities.append(
+            Activity.objects.create(
+                course=course,
+                release_date=datetime(2026, 1, 1).date(),
+                expiration_date=datetime(2028, 12, 31).date(),
+                accredited_provider=by,
+                accme_activity_id=f"2026{n:05d}",
+                ama_max_credits=Decimal("20"),
+                learning_objectives="Recognise the rhythm",
+                outcome_measures=[OutcomeMeasure.KNOWLEDGE],
+                is_published=True,
+            )
+        )
+    identities = [
+        None,  # no identity at all
+        {"first_name": "Nemo", "last_name": "Nobody"},  # no identifier: not reportable
+        {
+            "first_name": "Zoë",
+            "last_name": "O'Brien-Łukasiewicz {x}",
+            "npi": NPI,  # sent rather than the licence
+            "licences": [{"state": "NY", "number": "99887"}],
+            "birth_year": 1980,
+        },
+        {"first_name": 'José "Pepe"', "last_name": "Núñez\\", "licences": [{"state": "CA", "number": "A12 345"}]},
+        {"first_name": "李", "last_name": "小龙 🐉", "board_ids": [{"board": "ABIM", "id": "123456"}]},  # the last row
+    ]
+    moments = [
+        datetime(2026, 3, 8, 7, 59, 59, 123456, tzinfo=UTC),  # 01:59:59 CST, the microseconds dropped
+        datetime(2026, 3, 8, 8, 0, tzinfo=UTC),  # 03:00 CDT
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 01:30 CDT, the first of the two
+        datetime(2026, 11, 1, 7, 30, tzinfo=UTC),  # 01:30 CST, the second
+    ]
+    credits = [Decimal("1"), Decimal("0.25"), Decimal("1.75"), Decimal("12.50")]
+    claims = []
+    for n, fields in enumerate(identities):
+        user = User.objects.create(email=f"edge{n}@example.org", full_name=f"Edge {n}", password="!")
+        if fields is not None:
+            LearnerIdentity.objects.create(user=user, birth_month=7, birth_day=4, pars_consent_at=NOW, **fields)
+        for k, activity in enumerate(activities):
+            claims.append(
+                Claim.objects.create(
+                    user=user,
+                    activity=activity,
+                    credit_type="ama",
+                    claimed_credits=credits[(n + k) % len(credits)],
+                    minutes=60,
+                    completed_at=moments[(n + k) % len(moments)],
+                    learner_name=f"Edge {n}",
+                )
+            )
+
+    def expected(fmt: str, action: str, ids: list[int]) -> tuple[str, dict[int, str]]:
+        """The export of the claims ``ids`` written from records made of model instances; and their texts."""
+        out, texts = io.StringIO(), {}
+        writer = pars._Writer(out, fmt, pars.reporting_datetime(NOW))
+        writer.open()
+        for claim in Claim.objects.filter(pk__in=ids).order_by("user_id", "pk"):
+            activity = Activity.objects.select_related("course", "accredited_provider").get(pk=claim.activity_id)
+            record = pars.learner_record(claim, LearnerIdentity.objects.get(user=claim.user_id), activity)
+            texts[claim.pk] = text = pars.canonical(record)
+            info = pars.canonical(record["XtensibleInfo"])
+            writer.write(pars.Change(claim.pk, claim.user_id, action, text, "", info, partial(pars._given, record)))
+        writer.close()
+        return out.getvalue(), texts
+
+    reportable_ids = [c.pk for c in claims if c.user.email not in {"edge0@example.org", "edge1@example.org"}]
+    revoked = Claim.objects.get(pk=reportable_ids[1])
+    Claim.objects.filter(pk=revoked.pk).update(revoked_at=NOW)  # revoked before it was ever sent: nothing to send
+    reportable_ids.remove(revoked.pk)
+    for fmt in ("json", "xml", "tsv"):
+        want, _texts = expected(fmt, "add", reportable_ids)
+        assert export(fmt=fmt, record=False)[0] == want
+        with monkeypatch.context() as patched:  # each record encoded whole, as for an activity whose text holds a mark
+            patched.setattr(pars, "_template", lambda activity: None)
+            assert export(fmt=fmt, record=False)[0] == want
+    want, texts = expected("json", "add", reportable_ids)
+    text, summary = export()
+    assert text == want and summary.added == len(reportable_ids) == 8
+    assert json.loads(text)  # still one JSON document
+    sent = {r.claim_id: r for r in ParsRecord.objects.all()}
+    assert sorted(sent) == sorted(texts)
+    for claim_id, record_text in texts.items():
+        assert sent[claim_id].fingerprint == hashlib.sha256(record_text.encode()).hexdigest()
+        assert pars.canonical(sent[claim_id].record) == record_text
+
+    amended, withdrawn = Claim.objects.get(pk=reportable_ids[0]), Claim.objects.get(pk=reportable_ids[-1])
+    Claim.objects.filter(pk=amended.pk).update(claimed_credits=Decimal("0.5"))
+    Claim.objects.filter(pk=withdrawn.pk).update(revoked_at=NOW)
+    text, summary = export()
+    deletes = [pars.json_with_action(texts[pk], json.loads(texts[pk]), "delete") for pk in (amended.pk, withdrawn.pk)]
+    added, _ = expected("json", "add", [amended.pk])
+    [readded] = records(added)
+    assert records(text) == [json.loads(deletes[0]), readded, json.loads(deletes[1])]
+    assert deletes[0] in text and deletes[1] in text
+    assert (summary.added, summary.deleted) == (1, 2)
