@@ -69,11 +69,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "preceptor.analytics.middleware.RequestLogMiddleware",
-    "preceptor.core.middleware.RequestBodyLimitMiddleware",  # 413 before anything reads an oversized body
-    "preceptor.core.middleware.NulRefusalMiddleware",  # 400 for a NUL in the path or query string
-    "preceptor.core.errors.DatabaseRecoveryMiddleware",  # logs the end of a database outage (core.errors)
+    # 413 before anything reads an oversized body, 400 for a NUL in the path, query or cookies, the CSP and
+    # Permissions-Policy headers, the end of a database outage logged (core/middleware.py, one layer: decision 0040)
+    "preceptor.core.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "preceptor.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -514,7 +513,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Request bodies: small everywhere, larger only where files are uploaded (README, "Production recipe") ----
-# RequestBodyLimitMiddleware answers 413 to a Content-Length above the route's limit before the body is read.
+# RequestGuardMiddleware answers 413 to a Content-Length above the route's limit before the body is read.
 # REQUEST_BODY_LIMITS maps URL names (shell-style patterns, as ``reverse`` names them) to their own limit; the
 # reverse proxy's client_max_body_size must match per location.
 _mb = 1024 * 1024

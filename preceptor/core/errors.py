@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import logging
 import sys
-from collections.abc import Callable
 from typing import TypeGuard
 
 from django.db import InterfaceError, OperationalError, connections
@@ -68,16 +67,3 @@ class DatabaseOutageFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         return not (isinstance(error, DATABASE_UNAVAILABLE) or _storage_refused(error))
-
-
-class DatabaseRecoveryMiddleware:
-    """Notes the end of a database outage: the first answer that is not a server error after one."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if database.is_down and response.status_code < 500:
-            database.succeeded()
-        return response

@@ -33,7 +33,7 @@ def postmark_inbound(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Basic realm="support inbound"'
         return response
     # Read from the stream: ``request.body`` stops at DATA_UPLOAD_MAX_MEMORY_SIZE, and attachments in base64 are
-    # larger than that; the route's own limit (REQUEST_BODY_LIMITS) was checked by RequestBodyLimitMiddleware.
+    # larger than that; the route's own limit (REQUEST_BODY_LIMITS) was checked by RequestGuardMiddleware.
     try:
         payload = json.loads(request.read())
     except (ValueError, UnicodeDecodeError):

@@ -155,3 +155,20 @@ def test_an_address_is_stored_normalised_or_not_at_all(ip, stored):
     buffer.add(log_row(ip=ip))  # the second time from the parsed addresses kept in memory
     assert buffer.flush() == 2
     assert list(RequestLog.objects.values_list("ip", flat=True)) == [stored, stored]
+
+
+def test_a_flush_of_more_rows_than_one_statement_takes_writes_every_row_with_its_own_values():
+    """Rows go many to a statement (decision 0040); a batch longer than a statement is cut, nothing is lost or
+    shifted between columns."""
+    paths = [f"/page/{number}/" for number in range(1234)]
+    for number, path in enumerate(paths):
+        buffer.add(log_row(path, status=200 + number % 300, bytes=number))
+    day = timezone.localdate()
+    for number in range(1100):
+        buffer.add(("view", (day, f"visitor-{number}", f"/seen/{number}/", "DE", "Firefox", "Linux", "desktop", "")))
+    assert buffer.flush() == 2334
+    rows = dict(RequestLog.objects.values_list("path", "bytes"))
+    assert rows == {path: number for number, path in enumerate(paths)}
+    assert set(RequestLog.objects.values_list("status", flat=True)) == {200 + n for n in range(300)}
+    assert PageviewEvent.objects.filter(visitor="visitor-1099", path="/seen/1099/").exists()
+    assert PageviewEvent.objects.count() == 1100

@@ -75,6 +75,8 @@ NETWORK = (
 ALLOWLIST = {
     "billing.event_handle": "stores the event in its own transaction (event_store) before processing it, so that "
     "a processing that fails leaves the event stored to retry",
+    "billing.event_store": "a new event is one statement (INSERT … ON CONFLICT DO NOTHING), its own transaction; a "
+    "duplicate is read and counted in a transaction of its own (decision 0040)",
     "billing.subscription_cancel": NETWORK,
     "billing.subscription_resume": NETWORK,
     "billing.checkout_start": NETWORK,

@@ -28,17 +28,17 @@ def test_responses_carry_the_security_headers(client):
 def test_a_response_can_admit_a_host_for_itself_only(rf):
     from django.http import HttpResponse
 
-    from preceptor.core.middleware import SecurityHeadersMiddleware
+    from preceptor.core.middleware import RequestGuardMiddleware
 
     def view(request):
         response = HttpResponse("ok")
         response.csp_extra = {"script-src": ["https://tags.example"]}
         return response
 
-    middleware = SecurityHeadersMiddleware(view)
+    middleware = RequestGuardMiddleware(view)
     with_tag = middleware(rf.get("/"))
     assert "script-src 'self' https://tags.example" in with_tag["Content-Security-Policy"]
-    without = SecurityHeadersMiddleware(lambda r: HttpResponse("ok"))(rf.get("/"))
+    without = RequestGuardMiddleware(lambda r: HttpResponse("ok"))(rf.get("/"))
     assert "tags.example" not in without["Content-Security-Policy"]
 
 
@@ -46,7 +46,7 @@ def test_a_response_can_admit_a_host_for_itself_only(rf):
 def test_the_sources_a_template_adds_to_the_request_and_a_view_to_the_response_are_both_admitted(rf):
     from django.http import HttpResponse
 
-    from preceptor.core.middleware import SecurityHeadersMiddleware
+    from preceptor.core.middleware import RequestGuardMiddleware
 
     def view(request):
         request.csp_extra = {"script-src": ["https://tags.example"]}  # as the consent tags do while rendering
@@ -54,7 +54,7 @@ def test_the_sources_a_template_adds_to_the_request_and_a_view_to_the_response_a
         response.csp_extra = {"form-action": ["https://meet.example"]}
         return response
 
-    policy = SecurityHeadersMiddleware(view)(rf.get("/"))["Content-Security-Policy"]
+    policy = RequestGuardMiddleware(view)(rf.get("/"))["Content-Security-Policy"]
     assert "script-src 'self' https://tags.example;" in policy
     assert policy.endswith("form-action 'self' https://meet.example")
 
