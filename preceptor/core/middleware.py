@@ -92,14 +92,15 @@ class RequestGuardMiddleware:
         return self._default_policy
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.refusal(request) or self.get_response(request)
+        refused = self.refusal(request)
+        response = refused or self.get_response(request)
         extras = [getattr(request, "csp_extra", None), getattr(response, "csp_extra", None)]
         if "Content-Security-Policy" not in response:
             policy = content_security_policy(*extras) if any(extras) else self.default_policy()
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if database.is_down and response.status_code < 500:
-            database.succeeded()
+        if refused is None and database.is_down and response.status_code < 500:
+            database.succeeded()  # a request refused here never reached the database: it proves nothing
         return response
 
     @staticmethod

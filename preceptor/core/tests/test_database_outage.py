@@ -53,6 +53,8 @@ def test_a_query_that_cannot_reach_the_database_answers_503_and_logs_the_outage_
     assert not [r for r in caplog.records if r.name == "django.request"]  # no traceback per request
 
     monkeypatch.undo()
+    assert client.get("/courses/?q=%00").status_code == 400  # refused before any query: not a sign of recovery
+    assert errors.database.is_down
     assert client.get("/courses/").status_code == 200
     assert any("database available again" in r.getMessage() for r in caplog.records)
 
