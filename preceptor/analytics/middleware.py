@@ -31,7 +31,7 @@ def _salt(day: date) -> bytes:
 
 class RequestLogMiddleware:
     """Log data for diagnosis, and a cookieless count of human pageviews. Nothing is written here: rows go to
-    an in-memory buffer that a background thread writes in batches."""
+    an in-memory buffer, written in batches once responses have been handed to the server (analytics/buffer.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

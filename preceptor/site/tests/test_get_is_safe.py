@@ -23,8 +23,8 @@ from preceptor.site.tests.pages import PAGES, SKIPPED, pages, url_names
 # --- What a GET may write --------------------------------------------------------------------------------
 # Ignored everywhere:
 # - analytics.RequestLog and analytics.PageviewEvent: RequestLogMiddleware logs every request and counts human
-#   page views; it only buffers the rows in memory (a background thread writes them in batches, and tests
-#   never start it), so they are log data, not state a page view changes.
+#   page views; it only buffers the rows in memory (written in batches after the responses, and tests flush
+#   them themselves), so they are log data, not state a page view changes.
 # - analytics.DailySalt: the day's random salt for the cookieless visitor key, created by the same middleware
 #   on the first counted page view of the day (statistics machinery, once a day, not per page view).
 # - sessions.Session: signing in, CSRF and flash messages live in the session by design.
