@@ -164,7 +164,9 @@ def main() -> None:
             for invoice_id in replay.invoices:
                 provider.fetch_payment(invoice_id)
             fake_call(fake_port, "POST", "/__fake/reset")
+        senders_cpu = time.process_time()  # the senders are this process's threads
         statuses, seconds = send(f"http://127.0.0.1:{web_port}/webhooks/stripe/", replay.bodies)
+        senders_cpu = time.process_time() - senders_cpu
         fake_stats = fake_call(fake_port, "GET", "/__fake/stats") if use_fake else None
         event_ids = {json.loads(body)["id"] for body in replay.bodies}
         subs = Subscription.objects.filter(provider_id__in=list(replay.subscriptions))
@@ -191,6 +193,7 @@ def main() -> None:
                     "exact": exact,
                     "statuses": dict(statuses),
                     "stripe": "fake" if use_fake else "localstripe",
+                    "senders_cpu_s": round(senders_cpu, 2),  # processor the load itself took from the machine
                     "fake_reads": fake_stats and fake_stats["requests"],
                     "fake_misses": fake_stats and fake_stats["misses"],
                     "fake_reads_per_s": fake_stats and fake_stats["requests"] / seconds,
