@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.request
 from datetime import UTC, datetime
@@ -247,13 +248,22 @@ class StripeProvider(PaymentProvider):
         subscription_sync(provider=self, remote=remote)
 
     def verify(self, request: HttpRequest) -> IncomingEvent:
+        """The signature checked as ``stripe.Webhook.construct_event`` checks it (same tolerance), then the body read
+        as plain JSON: building the library's event object only to flatten it again (``to_dict``) was a tenth of
+        the processor a webhook took in the library (decision 0040)."""
         try:
-            event = stripe.Webhook.construct_event(
-                request.body, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
+            payload = request.body.decode("utf-8")
+            stripe.WebhookSignature.verify_header(
+                payload,
+                request.headers.get("Stripe-Signature", ""),
+                settings.STRIPE_WEBHOOK_SECRET,
+                stripe.Webhook.DEFAULT_TOLERANCE,
             )
+            data = json.loads(payload)
         except (ValueError, stripe.SignatureVerificationError) as exc:
             raise InvalidSignature(str(exc)) from exc
-        data = event.to_dict()
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
+            raise InvalidSignature("the signed body is not an event")
         return IncomingEvent(event_id=data["id"], type=data["type"], payload=data)
 
     def effects(self, event: IncomingEvent) -> Effects:

@@ -157,6 +157,16 @@ def test_a_stale_signature_is_refused(client, stripe_settings):
     assert ProviderEvent.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"[]", b'{"id": 5, "type": "invoice.paid"}', b'{"id": "evt_x"}', b"not json", b'{"id": "evt_\xff"}'],
+    ids=["a list", "a numeric id", "no type", "not JSON", "not UTF-8"],
+)
+def test_a_correctly_signed_body_that_is_no_event_is_refused(client, stripe_settings, body):
+    assert post_event(client, body, HTTP_STRIPE_SIGNATURE=sign(body)).status_code == 400
+    assert ProviderEvent.objects.count() == 0
+
+
 def test_a_tampered_body_is_refused(client, stripe_settings):
     body = stripe_event("customer.subscription.created", {"id": "sub_x", "object": "subscription"})
     signature = sign(body)
