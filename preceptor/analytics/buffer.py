@@ -46,8 +46,8 @@ def add(row: Any) -> None:
 
 def flush_if_due(**kwargs: Any) -> None:
     """``request_finished`` receiver: write the batch in the request's own thread once it is due, after the response
-    has been handed to the server. A thread of its own writing beside the requests cost the worker far more than the
-    writing itself: each handing over of the interpreter lock between it and the request (decision 0040)."""
+    has been handed to the server. The thread that wrote every FLUSH_SECONDS lost rows once a worker outran the
+    buffer, and took the interpreter lock from the requests while it wrote (decision 0010)."""
     if not _rows or (len(_rows) < FLUSH_ROWS and time.monotonic() - _last_flush < FLUSH_SECONDS):
         return
     from django.conf import settings

@@ -75,8 +75,8 @@ def build(*, members: list, price, client, events: int = 1000, duplicate_share: 
 def send(url: str, bodies: list[bytes], *, senders: int = 8) -> tuple[Counter, float]:
     """POST every body from ``senders`` threads, each on a new connection as a proxy forwards a delivery; returns
     the status codes and the wall time. The bodies are signed before the clock starts, and the client is the
-    standard library's: signing and a heavier client took a quarter of the machine's processor from the server being
-    measured (bench/w1.py prints what the senders used)."""
+    standard library's: with httpx the senders took 1.5 s of processor per 1,000 events from the 2-core machine whose
+    server was being measured, against 0.5 s now (bench/w1.py prints what they take)."""
     statuses: Counter = Counter()
     lock = threading.Lock()
     parts = urlsplit(url)
