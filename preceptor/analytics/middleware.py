@@ -3,10 +3,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from preceptor.analytics import buffer
 from preceptor.analytics.services import daily_salt_ensure
 from preceptor.analytics.useragents import classify
 from preceptor.analytics.visitors import country_of, visitor_key
+from preceptor.core.conf import per_request
 from preceptor.core.network import client_ip
 from preceptor.core.redaction import redact_path
 from preceptor.privacy import statistics
@@ -42,10 +42,10 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         request_id = meta.get("HTTP_X_REQUEST_ID", "")[:32] or os.urandom(8).hex()
         response = self.get_response(request)
-        if not settings.REQUEST_LOG_ENABLED:
+        if not per_request.REQUEST_LOG_ENABLED:
             return response
         response["X-Request-Id"] = request_id
-        now = timezone.now()
+        now = datetime.now(UTC)  # timezone.now(): USE_TZ is always on here
         user_agent = meta.get("HTTP_USER_AGENT", "")[:300]
         browser, version, system, device, is_bot = classify(user_agent)
         ip = client_ip(request)
@@ -54,7 +54,7 @@ class RequestLogMiddleware:
         size = 0 if response.streaming else len(response.content)
         duration = int((time.perf_counter() - started) * 1000)
         # A password-reset key or a mail token is never stored, not even in the buffer (core/redaction.py).
-        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF  # what Django resolved it with
+        urlconf = getattr(request, "urlconf", None) or per_request.ROOT_URLCONF  # what Django resolved it with
         path = request.path.removesuffix(request.path_info) + redact_path(request.path_info, urlconf=urlconf)
         # Rows are tuples in the table's column order (buffer.LOG_COLUMNS / VIEW_COLUMNS).
         buffer.add(
@@ -85,7 +85,7 @@ class RequestLogMiddleware:
         if not (is_page or "/files/" in request.path):
             return response
         prefetch = "prefetch" in (meta.get("HTTP_SEC_PURPOSE", "") + meta.get("HTTP_PURPOSE", ""))
-        day = now.date() if settings.TIME_ZONE == "UTC" else timezone.localdate(now, timezone.get_default_timezone())
+        day = now.date() if per_request.TIME_ZONE == "UTC" else timezone.localdate(now, timezone.get_default_timezone())
         if is_bot or prefetch:
             buffer.add(("bot", day))
             return response

@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from preceptor.core.conf import per_request
 from preceptor.core.errors import database
 
 
@@ -86,8 +87,8 @@ class RequestGuardMiddleware:
 
     def default_policy(self) -> str:
         """The settings' policy as a header value, made again only when the setting is replaced (tests do)."""
-        if settings.CONTENT_SECURITY_POLICY is not self._settings_policy:
-            self._settings_policy = settings.CONTENT_SECURITY_POLICY
+        if per_request.CONTENT_SECURITY_POLICY is not self._settings_policy:
+            self._settings_policy = per_request.CONTENT_SECURITY_POLICY
             self._default_policy = content_security_policy()
         return self._default_policy
 
@@ -98,7 +99,7 @@ class RequestGuardMiddleware:
         if "Content-Security-Policy" not in response:
             policy = content_security_policy(*extras) if any(extras) else self.default_policy()
             response["Content-Security-Policy"] = policy
-        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Permissions-Policy", per_request.PERMISSIONS_POLICY)
         if refused is None and database.is_down and response.status_code < 500:
             database.succeeded()  # a request refused here never reached the database: it proves nothing
         return response
@@ -110,7 +111,7 @@ class RequestGuardMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads no body without a valid length
-        if length > settings.REQUEST_MAX_BYTES and length > body_limit(request.path_info):
+        if length > per_request.REQUEST_MAX_BYTES and length > body_limit(request.path_info):
             return HttpResponse(
                 _("The request is too large for this page."), status=413, content_type="text/plain; charset=utf-8"
             )

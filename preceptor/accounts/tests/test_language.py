@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.http import HttpResponse
 from django.template.loader import get_template
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone, translation
 
@@ -179,7 +179,14 @@ def where_am_i(request):
     return HttpResponse(f"{translation.get_language()} {timezone.get_current_timezone_name()}")
 
 
-urlpatterns = [path("where", where_am_i)]  # for the tests below marked with this module as their URLconf
+def where_am_i_varying(request):
+    response = where_am_i(request)
+    response["Vary"] = "Origin"
+    return response
+
+
+# for the tests below marked with this module as their URLconf
+urlpatterns = [path("where", where_am_i), path("where-varying", where_am_i_varying)]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +219,21 @@ def test_a_members_saved_language_and_zone_win_over_the_browser_and_a_visitor_af
     assert response.content == b"de Asia/Tokyo" and response["Content-Language"] == "de"
     assert "Cookie" in response["Vary"]
     assert Client().get("/where", HTTP_ACCEPT_LANGUAGE="en-GB").content == b"en UTC"  # same thread, nothing left over
+
+
+@pytest.mark.urls(__name__)
+def test_a_vary_header_the_view_set_is_kept_and_accept_language_added(client):
+    response = client.get("/where-varying", HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Vary"] == "Origin, Accept-Language" and response["Content-Language"] == "de"
+
+
+@pytest.mark.urls(__name__)
+def test_the_remembered_choice_of_language_follows_the_languages_offered(client):
+    """The browser's language is remembered per cookie and Accept-Language (decision 0040), never across a change
+    of the languages the site offers."""
+    assert client.get("/where", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").content == b"de UTC"
+    with override_settings(LANGUAGES=[("en", "English")]):
+        assert client.get("/where", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").content == b"en UTC"
+    assert client.get("/where", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").content == b"de UTC"
+    client.cookies[COOKIE] = "en"
+    assert client.get("/where", HTTP_ACCEPT_LANGUAGE="de-AT,de;q=0.9").content == b"en UTC"

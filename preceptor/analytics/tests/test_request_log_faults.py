@@ -172,3 +172,27 @@ def test_a_flush_of_more_rows_than_one_statement_takes_writes_every_row_with_its
     assert set(RequestLog.objects.values_list("status", flat=True)) == {200 + n for n in range(300)}
     assert PageviewEvent.objects.filter(visitor="visitor-1099", path="/seen/1099/").exists()
     assert PageviewEvent.objects.count() == 1100
+
+
+def test_a_batch_is_bounded_a_column_at_a_time_exactly_as_row_by_row():
+    """Rows whose every value fits are taken a column at a time (decision 0040); the result must be what bounding
+    each row gives, for batches that fit and for batches with one value that does not."""
+    cleaners = buffer._cleaners(RequestLog, buffer.LOG_COLUMNS)
+    fitting = [log_row(f"/p/{n}/", ip=ip)[1] for n, ip in enumerate(["203.0.113.7", "2001:DB8::1", None, "x", ""])]
+    variants = [
+        {"request_id": "a\x00b"},
+        {"user_agent": "é" * 400},
+        {"user_agent": "bad \udcff byte"},
+        {"user_agent": None},
+        {"bytes": 10**30},
+        {"status": True},
+        {"duration_ms": "12"},
+        {"referrer_host": 5},
+        {"ip": ["unhashable"]},
+    ]
+    batches = [fitting] + [[*fitting, log_row("/odd/", **variant)[1]] for variant in variants]
+    for batch in batches:
+        one_by_one = [row for row in (buffer.sanitise(cleaners, row) for row in batch) if row is not None]
+        assert buffer.bounded(cleaners, batch) == one_by_one
+    assert buffer.bounded(cleaners, fitting)[1][13] == "2001:db8::1"  # an address is normalised in both ways
+    assert buffer.bounded(cleaners, [*fitting, ("too", "short")]) == buffer.bounded(cleaners, fitting)
