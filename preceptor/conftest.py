@@ -19,6 +19,17 @@ from preceptor.accounts.services import account_create, complimentary_pro_grant,
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test fixture
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _request_log_written_by_tests():
+    """The request log is written by the tests that flush it, for the whole session: between two tests, when each
+    test's settings are restored, a request a live server still answered started the log's thread, which kept a
+    connection to the test database open at its teardown ("being accessed by other users")."""
+    from django.test import override_settings
+
+    with override_settings(REQUEST_LOG_BACKGROUND=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_isolated_media(settings, tmp_path):
     # Argon2 is deliberately slow; tests that are about hashing switch it back on.
@@ -26,7 +37,6 @@ def _fast_hashing_and_isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ERASURE_JOURNAL = tmp_path / "erasure-journal.jsonl"  # erasures committed in a test go here
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.REQUEST_LOG_BACKGROUND = False  # the request log is written by tests that flush it
     # Tests run with DEBUG off, where staff need two-factor sign-in by default; the staff in the cast sign in
     # with a password only. The two-factor tests (accounts/tests/test_mfa.py) switch it on themselves.
     settings.STAFF_REQUIRE_MFA = False

@@ -131,7 +131,7 @@ class LanguageMiddleware:
         # (here, and in each template's ``localtime``) raised and caught an exception inside the context-local.
         timezone.activate(user.zone if signed_in else timezone.get_default_timezone())
         response = self.get_response(request)
-        if "Vary" in response:
+        if "Vary" in response.headers:
             patch_vary_headers(response, ("Accept-Language",))
         else:
             response.headers["Vary"] = "Accept-Language"  # what patch_vary_headers gives, without parsing none

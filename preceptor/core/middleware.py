@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
+from typing import cast
 
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
@@ -95,11 +96,13 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         refused = self.refusal(request)
         response = refused or self.get_response(request)
-        extras = [getattr(request, "csp_extra", None), getattr(response, "csp_extra", None)]
-        if "Content-Security-Policy" not in response:
+        # Read from the instances' own attributes: a missing one found with getattr raised and caught an exception.
+        extras = [request.__dict__.get("csp_extra"), response.__dict__.get("csp_extra")]
+        headers = response.headers  # set directly: HttpResponse's own methods are one more call each
+        if "Content-Security-Policy" not in headers:
             policy = content_security_policy(*extras) if any(extras) else self.default_policy()
-            response["Content-Security-Policy"] = policy
-        response.setdefault("Permissions-Policy", per_request.PERMISSIONS_POLICY)
+            headers["Content-Security-Policy"] = policy
+        headers.setdefault("Permissions-Policy", per_request.PERMISSIONS_POLICY)
         if refused is None and database.is_down and response.status_code < 500:
             database.succeeded()  # a request refused here never reached the database: it proves nothing
         return response
@@ -131,6 +134,13 @@ class LazyMessageMiddleware(MessageMiddleware):
     0040): most requests (assets, reports, downloads, the JSON endpoints) never touch it, and building it — a
     cookie storage with its signer and a session storage — was 7% of the middleware stack's time. Once built, it
     is saved on the response exactly as Django's middleware saves it."""
+
+    async_capable = False  # a plain call below, as every Preceptor middleware: the site is served over WSGI
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]  # a sync middleware only
+        # Django's MiddlewareMixin.__call__ asks on every request whether it is a coroutine (decision 0040).
+        self.process_request(request)
+        return self.process_response(request, cast(HttpResponse, self.get_response(request)))  # sync, as said above
 
     def process_request(self, request: HttpRequest) -> None:
         # The attribute Django's middleware sets, which django.contrib.messages reads.
