@@ -193,11 +193,30 @@ def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) 
         else:
             _subscription_changed(provider, created, user=user, before=None)
             return created
-    user = User.objects.get(pk=subscription.user_id)  # the subscription's own member, by id (one statement)
     before = (subscription.status, subscription.cancel_at_period_end)
-    _subscription_apply(subscription, provider, remote).save()
-    _subscription_changed(provider, subscription, user=user, before=before)
+    kept = _subscription_synced_columns(subscription)
+    _subscription_apply(subscription, provider, remote)
+    if _subscription_synced_columns(subscription) == kept:
+        # The provider's record changes nothing (a duplicate, or another event about the same subscription): no
+        # UPDATE, so no member's kept pages forgotten and no audit row; in W1 most deliveries (decision 0040).
+        return subscription
+    subscription.save()
+    if before != (subscription.status, subscription.cancel_at_period_end):
+        user = User.objects.get(pk=subscription.user_id)  # the subscription's own member, only for the audit row
+        _subscription_changed(provider, subscription, user=user, before=before)
     return subscription
+
+
+def _subscription_synced_columns(subscription: Subscription) -> tuple:
+    """What ``_subscription_apply`` writes."""
+    return (
+        subscription.status,
+        subscription.price_id,
+        subscription.current_period_end,
+        subscription.cancel_at_period_end,
+        subscription.past_due_since,
+        subscription.ended_at,
+    )
 
 
 def _subscription_apply(
