@@ -1,6 +1,7 @@
 """The webhook's writes in few statements (decision 0040): an event is stored by one ``INSERT … ON CONFLICT DO
 NOTHING``, and a new subscription that another delivery inserts first is updated, not failed."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.utils import timezone
@@ -55,3 +56,21 @@ def test_a_new_subscription_another_delivery_inserted_first_is_updated(prices, l
     changes = AuditEvent.objects.filter(action="billing.subscription_changed").order_by("pk")
     assert [event.data["to"] for event in changes] == [["active", False], ["active", True]]
     assert changes.last().subject_id == learner.pk and len(reads) == 2
+
+
+def test_a_sync_that_changes_nothing_writes_nothing_and_a_new_period_is_written_without_an_audit_row(
+    prices, learner, django_assert_num_queries
+):
+    """Most events about a subscription re-read a record already synced (decision 0040): no UPDATE, no member read,
+    no page of the member's forgotten. A change of period is written; only a change of status is audited."""
+    provider, price = get("demo"), Price.objects.first()
+    first = remote(learner, price)
+    services.subscription_sync(provider=provider, remote=first)
+    stored = Subscription.objects.get()
+    with django_assert_num_queries(2) as captured:  # our price for the reference, the locked read of our copy
+        services.subscription_sync(provider=provider, remote=first)
+    assert not [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    later = first.current_period_end + timedelta(days=30)
+    services.subscription_sync(provider=provider, remote=replace(first, current_period_end=later))
+    assert Subscription.objects.get().current_period_end == later and stored.current_period_end != later
+    assert AuditEvent.objects.filter(action="billing.subscription_changed").count() == 1  # the creation's only
