@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
@@ -92,9 +91,10 @@ def browser_language(request: HttpRequest) -> str:
 
 @lru_cache(maxsize=1024)
 def _browser_language(cookie: str | None, accept: str) -> str:
-    asked = SimpleNamespace(COOKIES={} if cookie is None else {settings.LANGUAGE_COOKIE_NAME: cookie})
+    asked = HttpRequest()  # a request with only the two values Django reads
+    asked.COOKIES = {} if cookie is None else {settings.LANGUAGE_COOKIE_NAME: cookie}
     asked.META = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
-    return translation.get_language_from_request(asked)  # type: ignore[arg-type]  # reads only COOKIES and META
+    return translation.get_language_from_request(asked)
 
 
 @receiver(setting_changed)
