@@ -4,7 +4,11 @@ when a worker serves more than the buffer holds between two writes (analytics/bu
 
 from __future__ import annotations
 
+import os
+import threading
 import time
+from collections import deque
+from datetime import date
 
 import pytest
 from django.test import override_settings
@@ -92,3 +96,30 @@ def test_while_the_database_is_away_requests_try_again_only_every_retry_interval
         assert not buffer.database.is_down
     finally:
         buffer.database.succeeded()
+
+
+def test_a_forked_worker_starts_its_own_flush_thread_with_its_first_row(monkeypatch):
+    """gunicorn forks its workers: a thread of the parent's does not run in the child, so the child's first row must
+    start the child's own."""
+    release = threading.Event()
+    monkeypatch.setattr(buffer, "_run", release.wait)  # a thread that only waits: no writes from the test process
+    monkeypatch.setattr(buffer, "_rows", deque(maxlen=buffer.BUFFER_MAX))
+    monkeypatch.setattr(buffer, "_thread", None)
+    monkeypatch.setattr(buffer, "_thread_pid", 0)
+    with override_settings(REQUEST_LOG_BACKGROUND=True):
+        buffer.add(("bot", date(2026, 12, 2)))
+        parents = buffer._thread
+        assert parents is not None and parents.is_alive()
+        buffer.add(("bot", date(2026, 12, 2)))
+        assert buffer._thread is parents  # checked once, not per row
+
+        pid = os.fork()
+        if pid == 0:  # the child: report through the exit status only
+            fresh = buffer._thread is parents and not parents.is_alive()  # the parent's, not running here
+            buffer.add(("bot", date(2026, 12, 2)))
+            own = buffer._thread
+            os._exit(0 if fresh and own is not None and own is not parents and own.is_alive() else 1)
+        _, status = os.waitpid(pid, 0)
+        release.set()
+        parents.join(5)
+    assert os.waitstatus_to_exitcode(status) == 0
