@@ -6,7 +6,6 @@ localstripe (test_stripe*.py) go through it too."""
 from __future__ import annotations
 
 import base64
-import ipaddress
 import json
 import socket
 import ssl
@@ -16,12 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import stripe
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
 from preceptor.billing.providers.stripe_http import KeptConnectionClient, _closed_by_peer
+from preceptor.core.tests.certificates import self_signed
 
 
 class Server:
@@ -125,33 +122,13 @@ def test_a_refused_connection_is_a_connection_error_the_library_may_retry():
     assert "ConnectionRefusedError" in str(raised.value)
 
 
-def _certificate_for_loopback() -> tuple[bytes, bytes]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM), key_pem
-
-
 @pytest.fixture
 def tls_server(servers, tmp_path):
-    certificate, key = _certificate_for_loopback()
+    key, certificate = self_signed("127.0.0.1", ip="127.0.0.1")
     (tmp_path / "cert.pem").write_bytes(certificate)
-    (tmp_path / "key.pem").write_bytes(key)
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
     return servers(tls=context), tmp_path / "cert.pem"
