@@ -40,7 +40,8 @@ class KeptConnectionClient(stripe.HTTPClient):
         proxies = {scheme: address for scheme, address in (proxy or {}).items() if address}
         for address in proxies.values():
             if urlsplit(address).scheme != "http":
-                raise ValueError(f"a proxy for Stripe must be an http:// address, not {address!r}")
+                # The scheme only: the address may carry the proxy's password, and this message reaches the log.
+                raise ValueError(f"a proxy for Stripe must be an http:// address, not {urlsplit(address).scheme}://")
         super().__init__(proxy=proxies or None)  # type: ignore[arg-type]  # the library's _Proxy: a TypedDict of these two keys
         self._proxies = proxies
         self._timeout = timeout

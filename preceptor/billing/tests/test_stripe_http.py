@@ -185,6 +185,8 @@ def test_an_https_api_is_reached_through_a_proxy_by_a_tunnel_with_the_proxys_cre
     assert authorization == "Basic " + base64.b64encode(b"clinic:s@fe").decode("ascii")
 
 
-def test_a_proxy_that_is_not_plain_http_is_refused_when_the_client_is_made():
-    with pytest.raises(ValueError, match="http://"):
-        KeptConnectionClient(proxy={"https": "socks5://127.0.0.1:1080"})
+def test_a_proxy_that_is_not_plain_http_is_refused_when_the_client_is_made_without_its_password_in_the_message():
+    with pytest.raises(ValueError, match="http://") as raised:
+        KeptConnectionClient(proxy={"https": "socks5://egress:pr0xy-secret@127.0.0.1:1080"})
+    assert "socks5://" in str(raised.value)
+    assert "pr0xy-secret" not in str(raised.value) and "egress" not in str(raised.value)
