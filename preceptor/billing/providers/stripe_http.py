@@ -1,12 +1,13 @@
 """The HTTP client the Stripe library sends through: the standard library's ``http.client``, one kept connection per
 thread, given to ``stripe.StripeClient(http_client=…)`` (the library's own extension point, as its bundled clients
-are). The library's default, ``RequestsClient``, spent about 550 µs of processor per call on ``requests``' and
-urllib3's machinery (sessions, hooks, cookie jars, adapters, pool keys); a webhook re-reads what each event
-concerns, so that was its largest single cost after the database (bench W1, decision 0040). What a call does is
-unchanged: the library builds the request, its headers, its retries and idempotency keys, and reads the answer.
+are). The library's default, ``RequestsClient``, spent 816–1,028 µs of processor per call (this one: 309–355 µs),
+mostly in ``requests``' and urllib3's machinery (sessions, hooks, cookie jars, adapters, pool keys); a webhook
+re-reads what each event concerns, so that was its largest single cost after the database (bench W1, decision
+0040). What a call does is unchanged: the library builds the request, its headers, its retries and idempotency
+keys, and reads the answer.
 
-- TLS is verified against the certificates the library ships (``stripe.ca_bundle_path``), as ``RequestsClient``
-  verifies them.
+- TLS is always verified against the certificates the library ships (``stripe.ca_bundle_path``), as
+  ``RequestsClient`` verifies them.
 - A proxy (``{"http": …, "https": …}``, an ``http://`` address, optionally with a user and password) is asked for
   a tunnel (``CONNECT``) to an https API, and is sent the absolute address of a plain-http one (a test server).
 - A kept connection the server has closed while it sat idle is noticed before it is used (it is readable) and
@@ -26,7 +27,7 @@ import textwrap
 import threading
 from collections.abc import Mapping
 from typing import Any, NoReturn
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import stripe
 
@@ -42,7 +43,7 @@ class KeptConnectionClient(stripe.HTTPClient):
             if urlsplit(address).scheme != "http":
                 # The scheme only: the address may carry the proxy's password, and this message reaches the log.
                 raise ValueError(f"a proxy for Stripe must be an http:// address, not {urlsplit(address).scheme}://")
-        super().__init__(proxy=proxies or None)  # type: ignore[arg-type]  # the library's _Proxy: a TypedDict of these two keys
+        super().__init__()  # the proxies are kept here (the base class only stores them, for its subclasses)
         self._proxies = proxies
         self._timeout = timeout
         self._tls: ssl.SSLContext | None = None
@@ -65,7 +66,8 @@ class KeptConnectionClient(stripe.HTTPClient):
         self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any = None, *, _usage: Any = None
     ) -> tuple[http.client.HTTPResponse, int, Mapping[str, str]]:
         """The response unread, on a connection of its own (the kept one stays free for the next call)."""
-        connection, target = self._open(url)
+        parts = urlsplit(url)
+        connection, target = self._open(parts), self._target(parts)
         try:
             connection.request(method.upper(), target, body=post_data, headers=dict(headers or {}))
             response = connection.getresponse()
@@ -86,9 +88,9 @@ class KeptConnectionClient(stripe.HTTPClient):
             self._drop()
             connection = None
         if connection is None:
-            connection, _ = self._open(url)
+            connection = self._open(parts)
             local.connection, local.key = connection, key
-        return connection, _target(parts, proxied=parts.scheme == "http" and "http" in self._proxies)
+        return connection, self._target(parts)
 
     def _drop(self) -> None:
         connection = getattr(self._local, "connection", None)
@@ -96,46 +98,39 @@ class KeptConnectionClient(stripe.HTTPClient):
             connection.close()
             self._local.connection = None
 
-    def _open(self, url: str) -> tuple[http.client.HTTPConnection, str]:
-        """A new connection for ``url`` (not yet connected: ``http.client`` connects on the first request) and the
-        request target to send on it."""
-        parts = urlsplit(url)
+    def _open(self, parts: SplitResult) -> http.client.HTTPConnection:
+        """A new connection for the address ``parts`` (not yet connected: ``http.client`` connects on the first
+        request)."""
         host, port = parts.hostname or "", parts.port
         proxy = urlsplit(self._proxies[parts.scheme]) if parts.scheme in self._proxies else None
         if parts.scheme == "https":
             if proxy is None:
-                return http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._context()), (
-                    _target(parts, proxied=False)
-                )
+                return http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._context())
             connection = http.client.HTTPSConnection(
                 proxy.hostname or "", proxy.port or 80, timeout=self._timeout, context=self._context()
             )
             connection.set_tunnel(host, port or 443, headers=_proxy_authorization(proxy))
-            return connection, _target(parts, proxied=False)
+            return connection
         if parts.scheme != "http":
             raise stripe.APIConnectionError(f"Stripe's address must be http or https, not {parts.scheme!r}")
         if proxy is None:
-            return http.client.HTTPConnection(host, port, timeout=self._timeout), _target(parts, proxied=False)
-        return http.client.HTTPConnection(proxy.hostname or "", proxy.port or 80, timeout=self._timeout), (
-            _target(parts, proxied=True)
-        )
+            return http.client.HTTPConnection(host, port, timeout=self._timeout)
+        return http.client.HTTPConnection(proxy.hostname or "", proxy.port or 80, timeout=self._timeout)
+
+    def _target(self, parts: SplitResult) -> str:
+        """The request target: the absolute address when a plain-http address goes through a proxy, otherwise the
+        path and query (an https one is tunnelled)."""
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        proxied = parts.scheme == "http" and "http" in self._proxies
+        return f"{parts.scheme}://{parts.netloc}{path}" if proxied else path
 
     def _context(self) -> ssl.SSLContext:
         if self._tls is None:
-            if self._verify_ssl_certs:
-                self._tls = ssl.create_default_context(cafile=stripe.ca_bundle_path)
-            else:
-                self._tls = ssl._create_unverified_context()  # noqa: S323 -- only when the library is told not to verify (verify_ssl_certs=False), as RequestsClient then does
+            self._tls = ssl.create_default_context(cafile=stripe.ca_bundle_path)
         return self._tls
 
 
-def _target(parts: Any, *, proxied: bool) -> str:
-    """The request target: the absolute address for a plain-http proxy, otherwise the path and query."""
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return f"{parts.scheme}://{parts.netloc}{path}" if proxied else path
-
-
-def _proxy_authorization(proxy: Any) -> dict[str, str]:
+def _proxy_authorization(proxy: SplitResult) -> dict[str, str]:
     if proxy.username is None:
         return {}
     pair = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}".encode()
