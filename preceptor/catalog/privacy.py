@@ -14,7 +14,7 @@ from preceptor.core.personal_data import (
     Purpose,
     Source,
     UntilErasure,
-    row,
+    value_rows,
 )
 
 PERSONAL_DATA = [
@@ -63,26 +63,18 @@ PERSONAL_DATA = [
 
 
 def export_user(user: Any) -> dict[str, Any]:
-    enrollments = Enrollment.objects.filter(user=user).select_related("course", "last_lesson")
-    progress = LessonProgress.objects.filter(user=user).select_related("lesson__course")
     return {
         "teachers": list(Course.objects.filter(teachers=user).values_list("title", flat=True)),
-        "enrollments": [
-            {
-                **row(e, ("enrolled_at", "last_activity_at", "completed_at")),
-                "course": e.course.title,
-                "last_lesson": e.last_lesson.title if e.last_lesson else None,
-            }
-            for e in enrollments
-        ],
-        "lesson_progress": [
-            {
-                **row(p, ("position_seconds", "watched_seconds", "measured_seconds", "completed_at", "updated_at")),
-                "course": p.lesson.course.title,
-                "lesson": p.lesson.title,
-            }
-            for p in progress
-        ],
+        "enrollments": value_rows(
+            Enrollment.objects.filter(user=user).order_by("pk"),
+            ("enrolled_at", "last_activity_at", "completed_at"),
+            {"course": "course__title", "last_lesson": "last_lesson__title"},
+        ),
+        "lesson_progress": value_rows(
+            LessonProgress.objects.filter(user=user).order_by("pk"),
+            ("position_seconds", "watched_seconds", "measured_seconds", "completed_at", "updated_at"),
+            {"course": "lesson__course__title", "lesson": "lesson__title"},
+        ),
     }
 
 

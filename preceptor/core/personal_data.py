@@ -427,3 +427,20 @@ def row(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             value = value.pk
         out[name] = value
     return out
+
+
+def value_rows(queryset: models.QuerySet, fields: Iterable[str], related: dict[str, str]) -> list[dict[str, Any]]:
+    """``row`` for every row of ``queryset``, read as values without building a model instance per row (which
+    cost a heavy member's export a second for 11,000 rows, D1): ``fields`` (plain fields and dates, a foreign key
+    as its id), then each ``related`` name with the value of its lookup (``{"course": "course__title"}``)."""
+    fields = tuple(fields)
+    names = (*fields, *related)
+    out = []
+    for values in queryset.values_list(*fields, *related.values()):
+        out.append(
+            {
+                name: value.isoformat() if hasattr(value, "isoformat") else value
+                for name, value in zip(names, values, strict=True)
+            }
+        )
+    return out

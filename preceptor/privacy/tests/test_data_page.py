@@ -209,3 +209,29 @@ def test_only_the_members_own_pending_erasure_is_pending(learner, outsider, djan
     with django_assert_num_queries(2):
         assert pending_erasure(learner) == pending
     assert pending_erasure(outsider).user == outsider
+
+
+def test_the_overview_writes_each_kind_of_cell_as_a_member_reads_it(settings):
+    from django.utils import timezone as tz
+
+    from preceptor.privacy.selectors import readable_html
+
+    data = {
+        "rows": [
+            {"when": "2026-11-30T09:15:07+00:00", "day": "2026-11-30", "n": 61, "ok": True, "note": "<b>x</b> & y"},
+            {"when": None, "day": "", "n": 0, "ok": False, "note": "2026-13-99T99:99 is no date", "extra": [1, "a"]},
+        ],
+        "record": {"first_name": "Ada", "tags": ["<i>", "2026-11-30T23:30:00+00:00"], "empty": {}},
+    }
+    with tz.override("Europe/Vienna"):
+        html = readable_html(data)
+    assert "<th>When</th><th>Day</th><th>N</th><th>Ok</th><th>Note</th><th>Extra</th>" in html
+    assert (
+        "<td>2026-11-30 10:15</td><td>2026-11-30</td><td>61</td><td>yes</td><td>&lt;b&gt;x&lt;/b&gt; &amp; y</td>"
+        in html
+    )
+    assert "<td>—</td><td>—</td><td>0</td><td>no</td><td>2026-13-99T99:99 is no date</td><td>1, a</td>" in html
+    assert (
+        "<dt>First name</dt><dd>Ada</dd><dt>Tags</dt><dd>&lt;i&gt;, 2026-12-01 00:30</dd><dt>Empty</dt><dd>—</dd>"
+        in html
+    )
