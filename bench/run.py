@@ -1,7 +1,8 @@
 """Benchmarks: figures as ratios to a baseline measured in the same run (docs/requirements.md#performance).
 
 B0  a bare Django view (no middleware, no DB) under gunicorn, 2 sync workers, wrk -t1 -c16
-B1  the same view behind the full middleware stack; goal ≥ 70% of B0
+B1  the same view behind the full middleware stack; goal ≥ 70% of B0. Beside it, with no goal, the same view
+    behind Django's own default middleware alone ("B1 Django"): what Django's stack costs on the machine
 W1  webhooks: 1,000 signed Stripe events, 20% duplicates, shuffled, 8 concurrent senders (signed before the clock
     starts, one connection each; the processor they take is printed); localstripe makes the
     objects, bench/stripe_fake.py answers the handler's re-reads (its own rate printed beside the figure); goal
@@ -239,6 +240,7 @@ def main() -> None:
         cases = {
             "B0": ({**b2_env, "DJANGO_SETTINGS_MODULE": "bench.settings_b0"}, "/ok", HEADERS),
             "B1": ({**b2_env, "DJANGO_SETTINGS_MODULE": "bench.settings_b1"}, "/ok", HEADERS),
+            "B1 Django": ({**b2_env, "DJANGO_SETTINGS_MODULE": "bench.settings_b1_django"}, "/ok", HEADERS),
             "B2 course": (b2_env, course_path, b2_headers),
             "B2 lesson": (b2_env, lesson_path, b2_headers),
             "B2 catalogue": (b2_env, catalogue_path, b2_headers),
@@ -305,6 +307,7 @@ def main() -> None:
         "B3 lesson, no log": f"B3: request log costs {b3_cost:.1%} (goal ≤ 5%)",
         "B0": "denominator",
         "B1": "≥ 70% of B0",
+        "B1 Django": "reference for B1, no goal",
         "B2 course": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
         "B2 lesson": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
         "B2 catalogue": "≥ 15% of B0; p95 ≤ 50 ms; ≤ 8 queries; 0 errors",
@@ -314,6 +317,7 @@ def main() -> None:
         "B3 lesson, no log": "lesson page with the request log switched off",
         "B0": "bare view, no middleware (baseline)",
         "B1": "full middleware stack, same view",
+        "B1 Django": "Django's own default middleware (startproject's seven), none of Preceptor's, same view",
         "B2 course": f"course page, Pro member ({course_path})",
         "B2 lesson": f"lesson page, Pro member ({lesson_path})",
         "B2 catalogue": f"catalogue, Pro member ({catalogue_path})",
