@@ -435,12 +435,10 @@ def value_rows(queryset: models.QuerySet, fields: Iterable[str], related: dict[s
     as its id), then each ``related`` name with the value of its lookup (``{"course": "course__title"}``)."""
     fields = tuple(fields)
     names = (*fields, *related)
-    out = []
-    for values in queryset.values_list(*fields, *related.values()):
-        out.append(
-            {
-                name: value.isoformat() if hasattr(value, "isoformat") else value
-                for name, value in zip(names, values, strict=True)
-            }
-        )
-    return out
+    return [
+        {
+            name: value.isoformat() if hasattr(value, "isoformat") else value
+            for name, value in zip(names, values, strict=True)
+        }
+        for values in queryset.values_list(*fields, *related.values())
+    ]
