@@ -18,7 +18,7 @@ from preceptor.cme.models import EvaluationResponse, Provider
 from preceptor.cme.tests.conftest import make_activity
 from preceptor.privacy import registry
 from preceptor.privacy.models import DataRequest
-from preceptor.privacy.selectors import data_export_build, pending_erasure
+from preceptor.privacy.selectors import data_export_build, pending_erasure, readable_html
 from preceptor.privacy.services import data_request_receive, disclosures_record, erasure_perform, erasure_request
 from preceptor.quizzes.models import Question, Quiz
 from preceptor.quizzes.services import attempt_start, attempt_submit
@@ -211,11 +211,7 @@ def test_only_the_members_own_pending_erasure_is_pending(learner, outsider, djan
     assert pending_erasure(outsider).user == outsider
 
 
-def test_the_overview_writes_each_kind_of_cell_as_a_member_reads_it(settings):
-    from django.utils import timezone as tz
-
-    from preceptor.privacy.selectors import readable_html
-
+def test_the_overview_writes_each_kind_of_cell_as_a_member_reads_it():
     data = {
         "rows": [
             {"when": "2026-11-30T09:15:07+00:00", "day": "2026-11-30", "n": 61, "ok": True, "note": "<b>x</b> & y"},
@@ -223,7 +219,7 @@ def test_the_overview_writes_each_kind_of_cell_as_a_member_reads_it(settings):
         ],
         "record": {"first_name": "Ada", "tags": ["<i>", "2026-11-30T23:30:00+00:00"], "empty": {}},
     }
-    with tz.override("Europe/Vienna"):
+    with timezone.override("Europe/Vienna"):
         html = readable_html(data)
     assert "<th>When</th><th>Day</th><th>N</th><th>Ok</th><th>Note</th><th>Extra</th>" in html
     assert (
